@@ -1,0 +1,290 @@
+"""The data passed between govscan's layers.
+
+Every type here is a frozen dataclass: collectors produce ``Resource`` and
+``CollectionError``, the engine produces ``Result`` and ``ScanResult``, and
+reporters only ever read them.  Nothing downstream can change what an earlier
+layer decided.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+class Severity(enum.Enum):
+    """How much a failed control matters; ordered from ``info`` to ``critical``."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank <= other.rank
+
+
+_SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
+
+
+class Status(enum.Enum):
+    """The outcome of one control against one resource (contract)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+    NOT_APPLICABLE = "not_applicable"
+    WAIVED = "waived"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a resource is defined in a file (repository collectors only)."""
+
+    path: str
+    """Path relative to the scanned repository root, with forward slashes."""
+    line: int
+    """1-based line of the definition's first line."""
+    end_line: int | None = None
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """The identity of a resource, without its collected data."""
+
+    type: str
+    """Resource type, e.g. ``aws.ec2.volume``."""
+    id: str
+    """Provider-native, globally unique id: an ARN, an Azure or GCP resource id, ``path:line``."""
+    name: str = ""
+    provider: str = ""
+    account: str = ""
+    region: str = ""
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One collected resource: its identity and its normalised fields."""
+
+    ref: ResourceRef
+    data: Mapping[str, Any]
+    """Normalised, snake_case fields the controls' paths read. Never holds secret values."""
+    unavailable: Mapping[str, str] = field(default_factory=dict)
+    """Top-level fields the collector could not read, with the reason.
+
+    A control whose check reads one of these fields yields ``error`` for this
+    resource instead of judging a guess."""
+    suppressions: Mapping[str, str] = field(default_factory=dict)
+    """Inline suppressions found at the definition: control id (or glob) -> reason."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    origin: str = "cloud"
+    """``cloud`` for live resources, ``code`` for definitions in infrastructure code."""
+
+    @property
+    def type(self) -> str:
+        return self.ref.type
+
+    @property
+    def id(self) -> str:
+        return self.ref.id
+
+
+@dataclass(frozen=True)
+class CollectionError:
+    """Data a collector could not collect; turns into ``error`` results, never a pass."""
+
+    collector: str
+    message: str
+    resource_types: tuple[str, ...] = ()
+    """The resource types whose data is missing; empty means every type of this collector."""
+    account: str = ""
+    region: str = ""
+    operation: str = ""
+    """The API operation or file that failed, e.g. ``s3:GetBucketEncryption``."""
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    """A value in a check taken from a policy parameter."""
+
+    name: str
+    default: Any = None
+    has_default: bool = False
+
+
+@dataclass(frozen=True)
+class Control:
+    """One declarative check, loaded from ``controls/**/<id>.yaml`` (contract)."""
+
+    id: str
+    title: str
+    severity: Severity
+    resource: str
+    """The resource type this control judges."""
+    check: Mapping[str, Any]
+    """The condition tree as written in YAML; compiled by the engine."""
+    frameworks: Mapping[str, tuple[str, ...]]
+    description: str = ""
+    remediation: str = ""
+    message: str = ""
+    """Failure message template; ``{path}`` placeholders read resource fields."""
+    applies_when: Mapping[str, Any] | None = None
+    """Optional condition; a resource for which it is false is ``not_applicable``."""
+    tags: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ("cloud", "code")
+    """Which resource origins the control judges; runtime-only facts say ``[cloud]``."""
+    source: str = ""
+    """File the control was loaded from."""
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An accepted risk: matching results become ``waived`` until ``expires``."""
+
+    control: str
+    """Control id or glob."""
+    resources: tuple[str, ...]
+    """Resource id globs, or regular expressions written as ``re:<pattern>``."""
+    reason: str
+    owner: str
+    expires: date | None = None
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """A typed policy parameter."""
+
+    name: str
+    type: str
+    """One of ``string``, ``integer``, ``number``, ``boolean``, ``list``, ``date``."""
+    default: Any = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which controls a policy takes; every given criterion must match."""
+
+    ids: tuple[str, ...] = ()
+    frameworks: tuple[str, ...] = ()
+    severities: tuple[Severity, ...] = ()
+    resource_types: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A resolved policy pack (``extends`` already applied)."""
+
+    name: str
+    description: str = ""
+    include: tuple[Selection, ...] = ()
+    """A control is selected when any include selection matches (none: all controls)."""
+    exclude: tuple[Selection, ...] = ()
+    parameters: Mapping[str, ParameterSpec] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict)
+    """Parameter values in force: defaults, then the policy's own, then ``--param``."""
+    waivers: tuple[Waiver, ...] = ()
+    severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class WaiverInfo:
+    """The waiver that matched (or had expired) for one result."""
+
+    reason: str
+    owner: str
+    expires: date | None
+    expired: bool = False
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    """One control judged against one resource (contract: results.json ``results[]``)."""
+
+    control_id: str
+    title: str
+    severity: Severity
+    status: Status
+    resource: ResourceRef
+    frameworks: Mapping[str, tuple[str, ...]]
+    message: str = ""
+    evidence: str = ""
+    """Pointer into the bundle, e.g. ``resources.jsonl#<resource id>``."""
+    waiver: WaiverInfo | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """One scanned scope, recorded in the run metadata."""
+
+    collector: str
+    identity: str
+    """Account id, subscription, project or repository path."""
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """Aggregated calls of one operation in one scope (the API call log)."""
+
+    collector: str
+    service: str
+    operation: str
+    account: str
+    region: str
+    count: int
+    errors: int
+    duration_ms: float
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: str
+    started_at: datetime
+    finished_at: datetime
+    govscan_version: str
+    policy: str
+    targets: tuple[Target, ...] = ()
+    controls_hash: str = ""
+    policy_hash: str = ""
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything a scan decided; what reporters and the evidence bundle read."""
+
+    run: RunInfo
+    results: tuple[Result, ...]
+    errors: tuple[CollectionError, ...] = ()
+    controls: tuple[Control, ...] = ()
+    """The controls that were evaluated, for reporters that describe rules."""
+    api_calls: tuple[ApiCall, ...] = ()
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Status}
+        for r in self.results:
+            counts[r.status.value] += 1
+        return counts
