@@ -45,14 +45,14 @@ _SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
 class Status(enum.Enum):
     """The outcome of one control against one resource (contract)."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a result status, not a password
     FAIL = "fail"
     ERROR = "error"
     NOT_APPLICABLE = "not_applicable"
     WAIVED = "waived"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a resource is defined in a file (repository collectors only)."""
 
@@ -63,7 +63,7 @@ class Location:
     end_line: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourceRef:
     """The identity of a resource, without its collected data."""
 
@@ -206,7 +206,7 @@ class Policy:
     source: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WaiverInfo:
     """The waiver that matched (or had expired) for one result."""
 
@@ -217,7 +217,7 @@ class WaiverInfo:
     inline: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """One control judged against one resource (contract: results.json ``results[]``)."""
 

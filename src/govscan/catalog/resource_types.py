@@ -8,6 +8,7 @@ produces; the docs are generated from it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,6 +17,8 @@ from typing import Any
 import yaml
 
 from govscan.paths import data_dir
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,4 +62,18 @@ def builtin_resource_types() -> Mapping[str, ResourceTypeSpec]:
     for path in sorted((data_dir() / "resource_types").glob("*.yaml")):
         with path.open(encoding="utf-8") as fh:
             types.update(_parse(yaml.safe_load(fh) or {}))
+    return types
+
+
+def all_resource_types() -> Mapping[str, ResourceTypeSpec]:
+    """Built-in types plus those declared by installed collector plugins."""
+    from govscan.collectors.interface import Collector
+    from govscan.plugins import COLLECTORS_GROUP, load
+
+    types = dict(builtin_resource_types())
+    for cls in load(COLLECTORS_GROUP, Collector).values():
+        try:
+            types.update(cls.resource_type_specs())
+        except Exception as exc:  # a plugin's bug must not stop validation
+            log.warning("collector %s: cannot list resource types: %s", cls.__name__, exc)
     return types

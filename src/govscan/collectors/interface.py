@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from govscan.catalog.resource_types import ResourceTypeSpec
 from govscan.model import ApiCall, CollectionError, Resource, Target
 
 
@@ -26,6 +27,8 @@ class CollectionPlan:
     the type is needed but no detail field (e.g. only its existence or identity)."""
     parameters: Mapping[str, Any] = field(default_factory=dict)
     """Policy parameter values in force (some collectors tune collection by them)."""
+    targets: tuple[Target, ...] = ()
+    """For collectors with ``after_others``: the scopes the other collectors scanned."""
 
     @property
     def resource_types(self) -> frozenset[str]:
@@ -47,6 +50,13 @@ class Collector(abc.ABC):
 
     name: ClassVar[str]
     """Entry-point name and ``provider`` prefix of its resource types, e.g. ``aws``."""
+    produces: ClassVar[tuple[str, ...]] = ()
+    """Globs of the resource types it can produce; empty means ``<name>.*``."""
+    origin: ClassVar[str] = "cloud"
+    """``cloud`` for live resources, ``code`` for infrastructure-code definitions."""
+    after_others: ClassVar[bool] = False
+    """Run once the other collectors finished, with their targets in the plan
+    (e.g. the AVV registry, which checks that every scanned provider has an agreement)."""
 
     @classmethod
     @abc.abstractmethod
@@ -72,3 +82,8 @@ class Collector(abc.ABC):
     def api_calls(self) -> list[ApiCall]:
         """The API call log (valid after ``collect`` finished)."""
         return []
+
+    @classmethod
+    def resource_type_specs(cls) -> Mapping[str, ResourceTypeSpec]:
+        """Resource types a plugin adds beyond ``data/resource_types/*.yaml``."""
+        return {}

@@ -1,0 +1,191 @@
+"""``govscan.yaml``: settings and targets, merged under the command-line flags."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from govscan.catalog.yamlsource import YamlSyntaxError, load_yaml
+from govscan.errors import ValidationError
+
+TOP_KEYS = {
+    "policy",
+    "controls",
+    "policies",
+    "params",
+    "fail_on",
+    "formats",
+    "output_dir",
+    "as_of",
+    "lang",
+    "sarif_include_passes",
+    "sign_key",
+    "targets",
+}
+TARGET_KEYS = {
+    "aws": {
+        "profile",
+        "regions",
+        "role_arn",
+        "external_id",
+        "accounts_file",
+        "organizations",
+        "max_workers",
+    },
+    "azure": {"subscriptions"},
+    "gcp": {"projects"},
+    "repo": None,
+    "registry": None,
+}
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    try:
+        doc = load_yaml(path)
+    except YamlSyntaxError as exc:
+        raise ValidationError([exc.problem]) from None
+    data = doc.data or {}
+    problems = list(doc.duplicates)
+    if not isinstance(data, dict):
+        raise ValidationError([doc.problem((), "govscan.yaml must be a mapping")])
+    for key in data:
+        if key not in TOP_KEYS:
+            problems.append(
+                doc.problem(
+                    (str(key),),
+                    f"unknown setting '{key}' (valid: {', '.join(sorted(TOP_KEYS))})",
+                    key=True,
+                )
+            )
+    targets = data.get("targets") or {}
+    if not isinstance(targets, dict):
+        problems.append(doc.problem(("targets",), "'targets' must be a mapping"))
+        targets = {}
+    for name, opts in targets.items():
+        if name not in TARGET_KEYS:
+            problems.append(
+                doc.problem(
+                    ("targets", str(name)),
+                    f"unknown target '{name}' (valid: {', '.join(TARGET_KEYS)})",
+                    key=True,
+                )
+            )
+            continue
+        allowed = TARGET_KEYS[name]
+        if allowed is not None and isinstance(opts, dict):
+            for k in opts:
+                if k not in allowed:
+                    problems.append(
+                        doc.problem(
+                            ("targets", name, str(k)),
+                            f"unknown {name} option '{k}' (valid: {', '.join(sorted(allowed))})",
+                            key=True,
+                        )
+                    )
+    if problems:
+        raise ValidationError(problems)
+    base = path.parent
+    out = dict(data)
+    out["_base"] = base
+    return out
+
+
+def _join(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> dict[str, Any]:
+    """Flags win over govscan.yaml; relative paths in the file are relative to it."""
+    base: Path = config.get("_base", Path())
+
+    def rel(p: Any) -> Any:
+        return None if p is None else str(base / str(p))
+
+    def pick(flag: str, key: str | None = None) -> Any:
+        value = flags.get(flag)
+        return value if value not in (None, (), "") else config.get(key or flag)
+
+    targets_cfg: Mapping[str, Any] = config.get("targets") or {}
+    aws_cfg = targets_cfg.get("aws")
+    aws_cfg = aws_cfg if isinstance(aws_cfg, dict) else ({} if aws_cfg else None)
+    azure_cfg = targets_cfg.get("azure")
+    gcp_cfg = targets_cfg.get("gcp")
+    regions = flags.get("aws_regions") or _join((aws_cfg or {}).get("regions"))
+    targets: dict[str, Any] = {
+        "aws": bool(
+            flags.get("aws")
+            or aws_cfg is not None
+            or flags.get("aws_profile")
+            or flags.get("aws_role_arn")
+            or flags.get("aws_accounts_file")
+        ),
+        "aws_profile": flags.get("aws_profile") or (aws_cfg or {}).get("profile"),
+        "aws_regions": [r.strip() for r in (regions or "").split(",") if r.strip()],
+        "aws_role_arn": flags.get("aws_role_arn") or (aws_cfg or {}).get("role_arn"),
+        "aws_external_id": flags.get("aws_external_id") or (aws_cfg or {}).get("external_id"),
+        "aws_accounts_file": flags.get("aws_accounts_file")
+        or rel((aws_cfg or {}).get("accounts_file")),
+        "aws_organizations": bool(
+            flags.get("aws_organizations") or (aws_cfg or {}).get("organizations")
+        ),
+        "aws_max_workers": (aws_cfg or {}).get("max_workers"),
+        "azure": bool(flags.get("azure") or azure_cfg is not None),
+        "azure_subscriptions": [
+            s
+            for s in (
+                flags.get("azure_subscriptions")
+                or _join(
+                    (azure_cfg or {}).get("subscriptions") if isinstance(azure_cfg, dict) else None
+                )
+                or ""
+            ).split(",")
+            if s
+        ],
+        "gcp": bool(flags.get("gcp") or gcp_cfg is not None),
+        "gcp_projects": [
+            p
+            for p in (
+                flags.get("gcp_projects")
+                or _join((gcp_cfg or {}).get("projects") if isinstance(gcp_cfg, dict) else None)
+                or ""
+            ).split(",")
+            if p
+        ],
+        "repo": str(flags["repo"]) if flags.get("repo") else rel(targets_cfg.get("repo")),
+        "registry": str(flags["registry"])
+        if flags.get("registry")
+        else rel(targets_cfg.get("registry")),
+    }
+    params = list(flags.get("params") or ())
+    cfg_params = config.get("params") or {}
+    given = {p.partition("=")[0] for p in params}
+    params = [f"{k}={_join(v)}" for k, v in cfg_params.items() if k not in given] + params
+    cfg_dirs = [rel(p) for p in (config.get("controls") or ())]
+    pol_dirs = [rel(p) for p in (config.get("policies") or ())]
+    policy = pick("policy")
+    if (
+        policy
+        and flags.get("policy") is None
+        and config.get("policy")
+        and str(policy).endswith((".yaml", ".yml"))
+    ):
+        policy = rel(policy)
+    return {
+        "policy": policy,
+        "controls_dirs": [*cfg_dirs, *(flags.get("controls_dirs") or ())],
+        "policy_dirs": [*pol_dirs, *(flags.get("policy_dirs") or ())],
+        "params": params,
+        "fail_on": pick("fail_on"),
+        "formats": flags.get("formats") or _join(config.get("formats")),
+        "output_dir": flags.get("output_dir") or rel(config.get("output_dir")),
+        "as_of": flags.get("as_of") or config.get("as_of"),
+        "lang": pick("lang"),
+        "sarif_include_passes": pick("sarif_include_passes"),
+        "sign_key": flags.get("sign_key") or rel(config.get("sign_key")),
+        "targets": targets,
+    }

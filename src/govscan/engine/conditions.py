@@ -1,0 +1,524 @@
+"""The condition language: compile a control's ``check`` tree into a predicate.
+
+Grammar::
+
+    condition := leaf | {all: [condition...]} | {any: [condition...]} | {not: condition}
+               | {every: PATH, check: condition} | {some: PATH, check: condition}
+    leaf      := {path: PATH, op: OPERATOR, value: VALUE}     (no value for unary operators)
+    VALUE     := literal | {param: NAME} | {param: NAME, default: literal}
+
+Absent values: a path that is missing or null is *absent*.  Only ``absent``
+and ``empty`` are true for it; every other operator is false, ``ne`` and
+``not-in`` included: a comparison with nothing is never true.  ``not`` is the
+one way to turn absence into true.  ``every`` over an empty list is true,
+``some`` over an empty list is false, and both are false over an absent path
+(absent is not empty).
+
+Paths are JMESPath, compiled once; plain dotted paths (``a.b_c``) skip
+JMESPath and are read with dict lookups.  ``@`` is the current item inside a
+quantifier.  Policy parameters are read from the evaluation context at call
+time, so one compiled control serves any policy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import jmespath
+import jmespath.exceptions
+
+from govscan.engine.operators import (
+    OPERATORS,
+    OpSpec,
+    PrepareError,
+    operator_names,
+    register_operator,
+)
+
+__all__ = [
+    "CheckProblem",
+    "CompiledCheck",
+    "EvalContext",
+    "EvaluationError",
+    "check_fields",
+    "check_json_schema",
+    "check_params",
+    "compile_check",
+    "operator_names",
+    "register_operator",
+    "render_message",
+    "validate_check",
+]
+
+Pointer = tuple[str | int, ...]
+Getter = Callable[[Any], Any]
+Predicate = Callable[[Any, "EvalContext"], bool]
+
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_LEAD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*")
+_LEAF_KEYS = frozenset({"path", "op", "value"})
+_QUANTIFIERS = ("every", "some")
+
+
+@dataclass(frozen=True)
+class EvalContext:
+    as_of: datetime
+    params: Mapping[str, Any] = field(default_factory=dict)
+    resource_provider: str = ""
+
+
+class EvaluationError(Exception):
+    """A condition that cannot be judged for this resource (e.g. an unknown region).
+
+    The engine turns it into an ``error`` result, never a pass or a fail."""
+
+
+@dataclass(frozen=True)
+class CheckProblem:
+    pointer: Pointer
+    message: str
+
+
+# --- paths -----------------------------------------------------------------------------------
+
+
+def _getter(path: str) -> Getter:
+    if path == "@":
+        return lambda d: d
+    if _DOTTED.match(path):
+        keys = tuple(path.split("."))
+        if len(keys) == 1:
+            key = keys[0]
+            return lambda d: d.get(key) if isinstance(d, dict) else None
+
+        def get(d: Any) -> Any:
+            for k in keys:
+                if not isinstance(d, dict):
+                    return None
+                d = d.get(k)
+            return d
+
+        return get
+    compiled = jmespath.compile(path)
+    return compiled.search
+
+
+def _path_problem(path: Any) -> str | None:
+    if not isinstance(path, str) or not path.strip():
+        return "'path' must be a non-empty string"
+    if path == "@" or _DOTTED.match(path):
+        return None
+    try:
+        jmespath.compile(path)
+    except jmespath.exceptions.JMESPathError as exc:
+        reason = str(exc).splitlines()[0]
+        return f"malformed JMESPath {path!r}: {reason}"
+    return None
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _is_param(value: Any) -> bool:
+    return isinstance(value, dict) and "param" in value
+
+
+def validate_check(check: object, pointer: Pointer = ()) -> list[CheckProblem]:
+    """Every problem in a condition tree, each with its pointer; never raises."""
+    out: list[CheckProblem] = []
+    _validate(check, pointer, out)
+    return out
+
+
+def _validate(node: object, ptr: Pointer, out: list[CheckProblem]) -> None:
+    if not isinstance(node, dict):
+        out.append(CheckProblem(ptr, "a condition must be a mapping"))
+        return
+    keys = set(node)
+    if keys & {"all", "any"}:
+        kind = "all" if "all" in node else "any"
+        if len(keys) != 1:
+            out.append(CheckProblem(ptr, f"'{kind}' must stand alone in its mapping"))
+        items = node[kind]
+        if not isinstance(items, list):
+            out.append(CheckProblem((*ptr, kind), f"'{kind}' takes a list of conditions"))
+            return
+        for i, item in enumerate(items):
+            _validate(item, (*ptr, kind, i), out)
+        return
+    if "not" in keys:
+        if len(keys) != 1:
+            out.append(CheckProblem(ptr, "'not' must stand alone in its mapping"))
+        inner = node["not"]
+        if not isinstance(inner, dict):
+            out.append(CheckProblem((*ptr, "not"), "'not' takes one condition (a mapping)"))
+            return
+        _validate(inner, (*ptr, "not"), out)
+        return
+    quant = [q for q in _QUANTIFIERS if q in keys]
+    if quant:
+        q = quant[0]
+        extra = keys - {q, "check"}
+        if extra or len(quant) > 1:
+            out.append(CheckProblem(ptr, f"'{q}' takes only a path and a 'check'"))
+        problem = _path_problem(node[q])
+        if problem:
+            out.append(CheckProblem((*ptr, q), problem))
+        if "check" not in node:
+            out.append(CheckProblem(ptr, f"'{q}' needs a 'check' condition for each item"))
+        else:
+            _validate(node["check"], (*ptr, "check"), out)
+        return
+    _validate_leaf(node, ptr, out)
+
+
+def _validate_leaf(node: dict[str, Any], ptr: Pointer, out: list[CheckProblem]) -> None:
+    for k in node:
+        if k not in _LEAF_KEYS:
+            out.append(
+                CheckProblem(
+                    (*ptr, str(k)),
+                    f"unknown key '{k}' in a condition (expected path/op/value, "
+                    "all, any, not, every or some)",
+                )
+            )
+    if "path" not in node:
+        out.append(CheckProblem(ptr, "a condition needs a 'path'"))
+    else:
+        problem = _path_problem(node["path"])
+        if problem:
+            out.append(CheckProblem((*ptr, "path"), problem))
+    op = node.get("op")
+    if op is None:
+        out.append(CheckProblem(ptr, "a condition needs an 'op'"))
+        return
+    spec = OPERATORS.get(op) if isinstance(op, str) else None
+    if spec is None:
+        out.append(
+            CheckProblem(
+                (*ptr, "op"),
+                f"unknown operator '{op}'; valid operators: {', '.join(operator_names())}",
+            )
+        )
+        return
+    if spec.unary:
+        if "value" in node:
+            out.append(CheckProblem((*ptr, "value"), f"operator '{op}' takes no value"))
+        return
+    if "value" not in node:
+        out.append(CheckProblem(ptr, f"operator '{op}' needs a 'value'"))
+        return
+    value = node["value"]
+    if _is_param(value):
+        bad = set(value) - {"param", "default"}
+        if bad or not isinstance(value["param"], str):
+            out.append(
+                CheckProblem((*ptr, "value"), "a parameter value is {param: NAME[, default: X]}")
+            )
+        elif "default" in value:
+            _check_prepare(spec, value["default"], (*ptr, "value", "default"), out)
+        return
+    _check_prepare(spec, value, (*ptr, "value"), out)
+
+
+def _check_prepare(spec: OpSpec, value: Any, ptr: Pointer, out: list[CheckProblem]) -> None:
+    try:
+        spec.prepare(value)
+    except PrepareError as exc:
+        out.append(CheckProblem(ptr, f"operator '{spec.name}': {exc}"))
+
+
+# --- analysis --------------------------------------------------------------------------------
+
+
+def check_fields(check: Any) -> set[str]:
+    """Top-level resource fields a check reads (first segment of each top-level path)."""
+    out: set[str] = set()
+    _fields(check, out)
+    return out
+
+
+def _lead(path: Any) -> str | None:
+    if not isinstance(path, str):
+        return None
+    m = _LEAD.match(path)
+    return m.group(0) if m else None
+
+
+def _fields(node: Any, out: set[str]) -> None:
+    if not isinstance(node, dict):
+        return
+    for kind in ("all", "any"):
+        if isinstance(node.get(kind), list):
+            for item in node[kind]:
+                _fields(item, out)
+            return
+    if "not" in node:
+        _fields(node["not"], out)
+        return
+    for q in _QUANTIFIERS:
+        if q in node:
+            lead = _lead(node[q])
+            if lead:
+                out.add(lead)
+            return
+    lead = _lead(node.get("path"))
+    if lead:
+        out.add(lead)
+
+
+def check_params(check: Any) -> set[str]:
+    """Names of the policy parameters a check reads."""
+    out: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "value" in node and _is_param(node["value"]):
+                name = node["value"].get("param")
+                if isinstance(name, str):
+                    out.add(name)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(check)
+    return out
+
+
+# --- compilation -----------------------------------------------------------------------------
+
+
+class CompiledCheck:
+    """A condition tree compiled into nested closures; call with (data, ctx)."""
+
+    __slots__ = ("_pred", "source")
+
+    def __init__(self, pred: Predicate, source: Mapping[str, Any]) -> None:
+        self._pred = pred
+        self.source = source
+
+    def __call__(self, data: Any, ctx: EvalContext) -> bool:
+        return self._pred(data, ctx)
+
+
+def compile_check(check: Mapping[str, Any]) -> CompiledCheck:
+    """Compile a validated condition tree (see ``validate_check``)."""
+    return CompiledCheck(_compile(check), check)
+
+
+def _compile(node: Mapping[str, Any]) -> Predicate:
+    if "all" in node:
+        return _all([_compile(c) for c in node["all"]])
+    if "any" in node:
+        return _any([_compile(c) for c in node["any"]])
+    if "not" in node:
+        inner = _compile(node["not"])
+        return lambda d, c: not inner(d, c)
+    for q in _QUANTIFIERS:
+        if q in node:
+            return _quantifier(q, _getter(node[q]), _compile(node["check"]))
+    return _leaf(node)
+
+
+def _all(preds: list[Predicate]) -> Predicate:
+    if len(preds) == 1:
+        return preds[0]
+    if len(preds) == 2:
+        a, b = preds
+        return lambda d, c: a(d, c) and b(d, c)
+
+    def pred(d: Any, c: EvalContext) -> bool:
+        return all(p(d, c) for p in preds)
+
+    return pred
+
+
+def _any(preds: list[Predicate]) -> Predicate:
+    if len(preds) == 1:
+        return preds[0]
+    if len(preds) == 2:
+        a, b = preds
+        return lambda d, c: a(d, c) or b(d, c)
+
+    def pred(d: Any, c: EvalContext) -> bool:
+        return any(p(d, c) for p in preds)
+
+    return pred
+
+
+def _quantifier(kind: str, get: Getter, inner: Predicate) -> Predicate:
+    def every(d: Any, c: EvalContext) -> bool:
+        items = get(d)
+        if not isinstance(items, list | tuple):
+            return False
+        return all(inner(item, c) for item in items)
+
+    def some(d: Any, c: EvalContext) -> bool:
+        items = get(d)
+        if not isinstance(items, list | tuple):
+            return False
+        return any(inner(item, c) for item in items)
+
+    return every if kind == "every" else some
+
+
+def _leaf(node: Mapping[str, Any]) -> Predicate:
+    get = _getter(node["path"])
+    spec = OPERATORS[node["op"]]
+    fn = spec.fn
+    on_absent = spec.on_absent
+    if spec.unary:
+
+        def unary(d: Any, c: EvalContext) -> bool:
+            a = get(d)
+            if a is None:
+                return on_absent
+            return fn(a, None, c)
+
+        return unary
+    value = node["value"]
+    if not _is_param(value):
+        expected = spec.prepare(value)
+
+        def binary(d: Any, c: EvalContext) -> bool:
+            a = get(d)
+            if a is None:
+                return on_absent
+            return fn(a, expected, c)
+
+        return binary
+    name = value["param"]
+    has_default = "default" in value
+    default = value.get("default")
+    cache: dict[int, tuple[Any, Any]] = {}
+
+    def resolve(c: EvalContext) -> Any:
+        raw = c.params.get(name, default)
+        if raw is None and not has_default and name not in c.params:
+            raise EvaluationError(f"policy parameter '{name}' is not set")
+        hit = cache.get(id(raw))
+        if hit is not None and hit[0] is raw:
+            return hit[1]
+        try:
+            prepared = spec.prepare(raw)
+        except PrepareError as exc:
+            raise EvaluationError(f"parameter '{name}': {exc}") from None
+        cache[id(raw)] = (raw, prepared)
+        return prepared
+
+    def param_leaf(d: Any, c: EvalContext) -> bool:
+        a = get(d)
+        if a is None:
+            return on_absent
+        return fn(a, resolve(c), c)
+
+    return param_leaf
+
+
+# --- messages --------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "<absent>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ", ".join(_show(v) for v in value) if value else "[]"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_show(v)}" for k, v in value.items()) if value else "{}"
+    return str(value)
+
+
+def render_message(template: str, data: Mapping[str, Any], ref_fields: Mapping[str, str]) -> str:
+    """Fill ``{dotted.path}`` placeholders from the resource; nothing else is interpreted.
+
+    No ``str.format``: attribute access and format specs are not available, so a
+    template cannot reach into Python objects."""
+
+    def fill(m: re.Match[str]) -> str:
+        path = m.group(1)
+        value = _getter(path)(data)
+        if value is None and path in ref_fields:
+            value = ref_fields[path]
+        return _show(value)
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+
+def check_json_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of a condition, generated from the operator table."""
+    param = {
+        "type": "object",
+        "required": ["param"],
+        "additionalProperties": False,
+        "properties": {"param": {"type": "string"}, "default": {}},
+    }
+    leaves: list[dict[str, Any]] = []
+    for spec in (OPERATORS[n] for n in operator_names()):
+        props: dict[str, Any] = {"path": {"type": "string"}, "op": {"const": spec.name}}
+        required = ["path", "op"]
+        if not spec.unary:
+            props["value"] = {"anyOf": [dict(spec.value_schema) or {}, param]}
+            required.append("value")
+        leaves.append(
+            {
+                "type": "object",
+                "description": spec.doc,
+                "required": required,
+                "additionalProperties": False,
+                "properties": props,
+            }
+        )
+    cond = {"$ref": "#/$defs/condition"}
+    return {
+        "$defs": {
+            "condition": {
+                "oneOf": [
+                    *leaves,
+                    {
+                        "type": "object",
+                        "required": ["all"],
+                        "additionalProperties": False,
+                        "properties": {"all": {"type": "array", "items": cond}},
+                    },
+                    {
+                        "type": "object",
+                        "required": ["any"],
+                        "additionalProperties": False,
+                        "properties": {"any": {"type": "array", "items": cond}},
+                    },
+                    {
+                        "type": "object",
+                        "required": ["not"],
+                        "additionalProperties": False,
+                        "properties": {"not": cond},
+                    },
+                    {
+                        "type": "object",
+                        "required": ["every", "check"],
+                        "additionalProperties": False,
+                        "properties": {"every": {"type": "string"}, "check": cond},
+                    },
+                    {
+                        "type": "object",
+                        "required": ["some", "check"],
+                        "additionalProperties": False,
+                        "properties": {"some": {"type": "string"}, "check": cond},
+                    },
+                ]
+            }
+        },
+        "$ref": "#/$defs/condition",
+    }

@@ -1,0 +1,380 @@
+"""Run a scan: collectors stream resources, controls judge each one as it arrives.
+
+Collectors run concurrently in worker threads and hand items over through a
+bounded queue; the evaluating thread keeps no resource after judging it, so
+memory grows with the number of results, not with the raw collected data.
+Every control that needed data a collector could not read gets an ``error``
+result for that scope: a scan never passes a control it could not judge.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from govscan import __version__
+from govscan.collectors.interface import Collector
+from govscan.engine.conditions import (
+    EvalContext,
+    EvaluationError,
+    compile_check,
+    render_message,
+)
+from govscan.engine.plan import control_fields, plan_collectors, produces
+from govscan.engine.waivers import WaiverIndex, inline_suppression
+from govscan.model import (
+    ApiCall,
+    CollectionError,
+    Control,
+    Policy,
+    Resource,
+    ResourceRef,
+    Result,
+    RunInfo,
+    ScanResult,
+    Status,
+    Target,
+)
+
+log = logging.getLogger(__name__)
+
+_DONE = object()
+
+
+class ResourceSink(Protocol):
+    def write(self, resource: Resource) -> None: ...
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    as_of: datetime
+    """The moment the scan judges against (timestamp ages, waiver expiry)."""
+    run_id: str = ""
+    controls_hash: str = ""
+    policy_hash: str = ""
+    queue_size: int = 2048
+
+
+class _Compiled:
+    """One control, compiled once per scan."""
+
+    __slots__ = ("applies", "check", "control", "fields", "frameworks", "origins")
+
+    def __init__(self, control: Control) -> None:
+        self.control = control
+        self.check = compile_check(control.check)
+        self.applies = compile_check(control.applies_when) if control.applies_when else None
+        self.fields = control_fields(control)
+        self.frameworks = control.frameworks
+        self.origins = frozenset(control.origins)
+
+
+@dataclass
+class _State:
+    results: list[Result] = field(default_factory=list)
+    errors: list[CollectionError] = field(default_factory=list)
+    seen_types: set[tuple[str, str]] = field(default_factory=set)
+    """(resource type, origin) pairs for which at least one resource arrived."""
+
+
+def _ref_fields(ref: ResourceRef) -> dict[str, str]:
+    return {
+        "id": ref.id,
+        "name": ref.name or ref.id,
+        "type": ref.type,
+        "provider": ref.provider,
+        "account": ref.account,
+        "region": ref.region,
+    }
+
+
+class Evaluator:
+    """Judges resources against compiled controls; usable on its own (see bench/)."""
+
+    def __init__(self, controls: Sequence[Control], policy: Policy, as_of: datetime) -> None:
+        self._by_type: dict[str, list[_Compiled]] = {}
+        for c in controls:
+            self._by_type.setdefault(c.resource, []).append(_Compiled(c))
+        self._params = dict(policy.values)
+        self._as_of = as_of
+        self._ctx: dict[str, EvalContext] = {}
+        self._waivers = WaiverIndex(policy.waivers, as_of.date())
+
+    def context(self, provider: str) -> EvalContext:
+        ctx = self._ctx.get(provider)
+        if ctx is None:
+            ctx = EvalContext(as_of=self._as_of, params=self._params, resource_provider=provider)
+            self._ctx[provider] = ctx
+        return ctx
+
+    def controls_for(self, resource_type: str) -> list[_Compiled]:
+        return self._by_type.get(resource_type, [])
+
+    def evaluate(self, resource: Resource, emit: Callable[[Result], None]) -> None:
+        compiled = self._by_type.get(resource.ref.type)
+        if not compiled:
+            return
+        ref = resource.ref
+        data = resource.data
+        ctx = self.context(ref.provider)
+        evidence = f"resources.jsonl#{ref.id}"
+        unavailable = resource.unavailable
+        for cc in compiled:
+            if resource.origin not in cc.origins:
+                continue
+            c = cc.control
+            waiver = None
+            message = ""
+            if unavailable and not cc.fields.isdisjoint(unavailable):
+                status = Status.ERROR
+                missing = sorted(cc.fields.intersection(unavailable))
+                message = "; ".join(f"{f}: {unavailable[f]}" for f in missing)
+            else:
+                try:
+                    if cc.applies is not None and not cc.applies(data, ctx):
+                        status = Status.NOT_APPLICABLE
+                    elif cc.check(data, ctx):
+                        status = Status.PASS
+                    else:
+                        status = Status.FAIL
+                except EvaluationError as exc:
+                    status = Status.ERROR
+                    message = str(exc)
+            if status is Status.FAIL:
+                message = (
+                    render_message(c.message, data, _ref_fields(ref)) if c.message else c.title
+                )
+                waiver = (
+                    inline_suppression(resource.suppressions, c.id)
+                    if resource.suppressions
+                    else None
+                )
+                if waiver is None:
+                    waiver = self._waivers.lookup(c.id, ref.id, ref.name)
+                if waiver is not None and not waiver.expired:
+                    status = Status.WAIVED
+                elif waiver is not None:
+                    message += f" (waiver by {waiver.owner} expired on {waiver.expires})"
+            emit(
+                Result(
+                    control_id=c.id,
+                    title=c.title,
+                    severity=c.severity,
+                    status=status,
+                    resource=ref,
+                    frameworks=cc.frameworks,
+                    message=message,
+                    evidence=evidence,
+                    waiver=waiver,
+                )
+            )
+
+
+def _error_results(
+    controls: Sequence[Control],
+    errors: Sequence[CollectionError],
+    collector_types: Mapping[str, frozenset[str]],
+) -> list[Result]:
+    """One ``error`` result per (control, failed scope) that needed the missing data."""
+    out: list[Result] = []
+    seen: set[tuple[str, str]] = set()
+    for err in errors:
+        types = set(err.resource_types) or set(collector_types.get(err.collector, ()))
+        for c in controls:
+            if c.resource not in types:
+                continue
+            scope = ":".join([err.collector, err.account or "*", err.region or "*", c.resource])
+            if (c.id, scope) in seen:
+                continue
+            seen.add((c.id, scope))
+            where = ", ".join(
+                x
+                for x in (
+                    f"account {err.account}" if err.account else "",
+                    f"region {err.region}" if err.region else "",
+                )
+                if x
+            )
+            op = f"{err.operation}: " if err.operation else ""
+            out.append(
+                Result(
+                    control_id=c.id,
+                    title=c.title,
+                    severity=c.severity,
+                    status=Status.ERROR,
+                    resource=ResourceRef(
+                        type=c.resource,
+                        id=scope,
+                        name=f"(could not collect {c.resource})",
+                        provider=err.collector,
+                        account=err.account,
+                        region=err.region,
+                    ),
+                    frameworks=c.frameworks,
+                    message=f"could not collect {c.resource}"
+                    + (f" in {where}" if where else "")
+                    + f": {op}{err.message}",
+                )
+            )
+    return out
+
+
+def _not_applicable(
+    controls: Sequence[Control],
+    state: _State,
+    ran: Sequence[Collector],
+    errored_types: set[str],
+) -> list[Result]:
+    """Controls that a running collector could have fed but found nothing for."""
+    out = []
+    for c in controls:
+        if c.resource in errored_types:
+            continue
+        if any((c.resource, o) in state.seen_types for o in c.origins):
+            continue
+        sources = [
+            col for col in ran if produces(type(col), c.resource) and col.origin in c.origins
+        ]
+        if not sources:
+            continue
+        out.append(
+            Result(
+                control_id=c.id,
+                title=c.title,
+                severity=c.severity,
+                status=Status.NOT_APPLICABLE,
+                resource=ResourceRef(
+                    type=c.resource,
+                    id=f"{c.resource}:none",
+                    name="(no resources of this type found)",
+                    provider=c.resource.split(".", 1)[0],
+                ),
+                frameworks=c.frameworks,
+                message=f"no {c.resource} found by {', '.join(sorted(s.name for s in sources))}",
+            )
+        )
+    return out
+
+
+def _run_collector(col: Collector, plan: Any, out: queue.Queue[Any]) -> None:
+    try:
+        for item in col.collect(plan):
+            out.put(item)
+    except Exception as exc:
+        # A collector bug must not cost the results others already produced.
+        log.exception("collector %s failed", col.name)
+        out.put(
+            CollectionError(
+                collector=col.name,
+                message=f"collector failed: {type(exc).__name__}: {exc}",
+                resource_types=tuple(plan.fields),
+            )
+        )
+    finally:
+        out.put(_DONE)
+
+
+def _start(col: Collector, plan: Any, out: queue.Queue[Any]) -> threading.Thread:
+    thread = threading.Thread(
+        target=_run_collector, args=(col, plan, out), name=f"collector-{col.name}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def run_scan(
+    controls: Sequence[Control],
+    policy: Policy,
+    collectors: Sequence[Collector],
+    options: ScanOptions,
+    *,
+    sink: ResourceSink | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ScanResult:
+    """Collect, evaluate and assemble the ScanResult of one run."""
+    started = datetime.now(UTC)
+    evaluator = Evaluator(controls, policy, options.as_of)
+    plans = plan_collectors(collectors, controls, policy.values)
+    state = _State()
+    items: queue.Queue[Any] = queue.Queue(maxsize=options.queue_size)
+    first = [p for p in plans if not p.collector.after_others]
+    late = [p for p in plans if p.collector.after_others]
+    threads = [_start(p.collector, p.plan, items) for p in first]
+    remaining = len(threads)
+    n_resources = 0
+    emit = state.results.append
+    while remaining or late:
+        if not remaining:
+            # Collectors that judge the others' scopes start once those are known.
+            seen = tuple(t for p in first for t in p.collector.targets())
+            threads += [_start(p.collector, replace(p.plan, targets=seen), items) for p in late]
+            remaining, late = len(late), []
+            continue
+        item = items.get()
+        if item is _DONE:
+            remaining -= 1
+            continue
+        if isinstance(item, CollectionError):
+            state.errors.append(item)
+            continue
+        if not isinstance(item, Resource):
+            log.warning("collector produced %r, ignored", type(item).__name__)
+            continue
+        state.seen_types.add((item.ref.type, item.origin))
+        if sink is not None:
+            sink.write(item)
+        evaluator.evaluate(item, emit)
+        n_resources += 1
+        if on_progress is not None and n_resources % 500 == 0:
+            on_progress(n_resources, len(state.results))
+    for t in threads:
+        t.join()
+
+    collector_types = {p.collector.name: frozenset(p.plan.fields) for p in plans}
+    errored = {
+        t for e in state.errors for t in (e.resource_types or collector_types.get(e.collector, ()))
+    }
+    results = state.results
+    results.extend(_error_results(controls, state.errors, collector_types))
+    results.extend(_not_applicable(controls, state, [p.collector for p in plans], errored))
+    results.sort(key=lambda r: (r.control_id, r.resource.id))
+
+    targets: list[Target] = []
+    calls: list[ApiCall] = []
+    for p in plans:
+        targets.extend(p.collector.targets())
+        calls.extend(p.collector.api_calls())
+    finished = datetime.now(UTC)
+    run = RunInfo(
+        id=options.run_id or str(uuid.uuid4()),
+        started_at=started,
+        finished_at=finished,
+        govscan_version=__version__,
+        policy=policy.name,
+        targets=tuple(targets),
+        controls_hash=options.controls_hash,
+        policy_hash=options.policy_hash,
+        parameters={k: _jsonable(v) for k, v in sorted(policy.values.items())},
+        as_of=options.as_of.date(),
+    )
+    return ScanResult(
+        run=run,
+        results=tuple(results),
+        errors=tuple(state.errors),
+        controls=tuple(controls),
+        api_calls=tuple(sorted(calls, key=lambda a: (a.account, a.region, a.service, a.operation))),
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping):
+        return list(value)
+    return value

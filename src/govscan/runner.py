@@ -1,0 +1,184 @@
+"""What a ``govscan scan`` does between parsing flags and exiting.
+
+Kept out of ``cli.py`` so that the command layer only translates flags and
+exit codes, and so that tests and other programs can run a scan directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from govscan.errors import CollectorError, ExitCode, UsageError, ValidationError
+from govscan.model import Control, Policy, ScanResult, Severity, Status
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FORMATS = "json,html"
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    policy: str = "baseline"
+    controls_dirs: tuple[Path, ...] = ()
+    policy_dirs: tuple[Path, ...] = ()
+    params: Mapping[str, str] = field(default_factory=dict)
+    targets: Mapping[str, Any] = field(default_factory=dict)
+    """Collector options: ``aws``, ``aws_regions``, ``repo``, ``registry``, ..."""
+    formats: tuple[str, ...] = ("json", "html")
+    output_dir: Path = Path("govscan-results")
+    fail_on: Severity | None = Severity.INFO
+    as_of: date | None = None
+    lang: str = "en"
+    sarif_include_passes: bool = False
+    sign_key_pem: bytes | None = None
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    scan: ScanResult
+    output_dir: Path
+    exit_code: ExitCode
+    overridden: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def load_catalog(
+    controls_dirs: Sequence[Path],
+    policy_name: str,
+    policy_dirs: Sequence[Path],
+    params: Mapping[str, str],
+) -> tuple[list[Control], Policy, Mapping[str, tuple[str, str]]]:
+    from govscan.catalog.controls import load_control_dirs
+    from govscan.catalog.policies import load_policy, select_controls
+
+    control_set, problems = load_control_dirs(controls_dirs)
+    if problems:
+        raise ValidationError(problems)
+    policy = load_policy(
+        policy_name,
+        extra_dirs=policy_dirs,
+        overrides=params,
+        known_controls=control_set.controls,
+    )
+    selected = select_controls(policy, control_set.controls.values())
+    _check_params(selected, policy)
+    return selected, policy, control_set.overridden
+
+
+def _check_params(controls: Sequence[Control], policy: Policy) -> None:
+    from govscan.engine.conditions import check_params
+
+    for c in controls:
+        for name in sorted(check_params(c.check)):
+            # A default written at the reference makes the parameter optional.
+            if name not in policy.values and not _param_has_default(c.check, name):
+                raise UsageError(
+                    f"control {c.id} ({c.source}) uses parameter '{name}', which policy "
+                    f"'{policy.name}' does not declare"
+                )
+
+
+def _param_has_default(tree: Any, name: str) -> bool:
+    if isinstance(tree, dict):
+        if tree.get("param") == name and "default" in tree:
+            return True
+        return any(_param_has_default(v, name) for v in tree.values())
+    if isinstance(tree, list):
+        return any(_param_has_default(v, name) for v in tree)
+    return False
+
+
+def content_hash(doc: Any) -> str:
+    canon = json.dumps(doc, sort_keys=True, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+def controls_hash(controls: Sequence[Control]) -> str:
+    from govscan.serialize import control_to_dict
+
+    docs = [control_to_dict(c) for c in sorted(controls, key=lambda c: c.id)]
+    for d in docs:
+        d.pop("source", None)
+    return content_hash(docs)
+
+
+def policy_hash(policy: Policy) -> str:
+    doc = asdict(policy)
+    doc.pop("source", None)
+    return content_hash(doc)
+
+
+def build_collectors(targets: Mapping[str, Any]) -> list[Any]:
+    from govscan.collectors.interface import Collector
+    from govscan.plugins import COLLECTORS_GROUP, load
+
+    out = []
+    for name, cls in load(COLLECTORS_GROUP, Collector).items():
+        try:
+            col = cls.from_options(targets)
+        except (UsageError, CollectorError):
+            raise
+        except Exception as exc:  # a broken plugin is reported and skipped
+            log.warning("collector %s cannot start: %s: %s", name, type(exc).__name__, exc)
+            continue
+        if col is not None:
+            out.append(col)
+    if not out:
+        raise UsageError(
+            "nothing to scan: give at least one target (--aws, --azure, --gcp, --repo PATH, "
+            "--registry FILE) or a govscan.yaml with targets"
+        )
+    return out
+
+
+def exit_code_for(scan: ScanResult, fail_on: Severity | None) -> ExitCode:
+    """Precedence: incomplete (3) over failures (1) over clean (0)."""
+    if scan.errors or any(r.status is Status.ERROR for r in scan.results):
+        return ExitCode.INCOMPLETE
+    if fail_on is not None and any(
+        r.status is Status.FAIL and r.severity >= fail_on for r in scan.results
+    ):
+        return ExitCode.FAILURES
+    return ExitCode.OK
+
+
+def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = None) -> ScanOutcome:
+    from govscan.engine.scan import ScanOptions, run_scan
+    from govscan.evidence.bundle import write_bundle
+    from govscan.evidence.resources import ResourceWriter
+    from govscan.reporters.interface import ReportOptions
+
+    controls, policy, overridden = load_catalog(
+        config.controls_dirs, config.policy, config.policy_dirs, config.params
+    )
+    collectors = build_collectors(config.targets)
+    if config.as_of is not None:
+        as_of = datetime.combine(config.as_of, time(23, 59, 59), tzinfo=UTC)
+    else:
+        as_of = datetime.now(UTC)
+    out_dir = config.output_dir
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create output directory {out_dir}: {exc.strerror}") from None
+    options = ScanOptions(
+        as_of=as_of,
+        controls_hash=controls_hash(controls),
+        policy_hash=policy_hash(policy),
+    )
+    with ResourceWriter(out_dir / "resources.jsonl.gz") as sink:
+        scan = run_scan(controls, policy, collectors, options, sink=sink, on_progress=on_progress)
+    write_bundle(
+        scan,
+        out_dir,
+        config.formats,
+        ReportOptions(lang=config.lang, sarif_include_passes=config.sarif_include_passes),
+        sign_key_pem=config.sign_key_pem,
+    )
+    return ScanOutcome(scan, out_dir, exit_code_for(scan, config.fail_on), overridden)

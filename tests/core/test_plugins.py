@@ -1,0 +1,119 @@
+"""Third-party plugins through entry points: a working one is used, a broken one skipped."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+PLUGIN = """
+from typing import ClassVar
+from govscan.catalog.resource_types import FieldSpec, ResourceTypeSpec
+from govscan.collectors.interface import Collector
+from govscan.model import Resource, ResourceRef
+from govscan.reporters.interface import Reporter
+
+
+class ToyCollector(Collector):
+    name: ClassVar[str] = "toy"
+
+    @classmethod
+    def from_options(cls, options):
+        return cls()
+
+    @classmethod
+    def resource_type_specs(cls):
+        return {"toy.box": ResourceTypeSpec("toy.box", "toy", "A box", False,
+                                            {"locked": FieldSpec("locked", "boolean")})}
+
+    def collect(self, plan):
+        for i, locked in enumerate([True, False]):
+            yield Resource(ResourceRef("toy.box", f"toy:box/{i}", f"box{i}", "toy"),
+                           {"locked": locked})
+
+
+class ToyReporter(Reporter):
+    format: ClassVar[str] = "toy"
+    filename: ClassVar[str] = "toy.txt"
+
+    def render(self, scan, options):
+        return "".join(f"{r.control_id} {r.resource.id} {r.status.value}\\n"
+                       for r in scan.results).encode()
+"""
+
+CONTROL = """
+id: toy.box.locked
+title: Boxes are locked
+severity: medium
+resource: toy.box
+check: {path: locked, op: eq, value: true}
+frameworks: {iso27001-2022: [A.7.2]}
+"""
+
+
+def _install(site: Path) -> None:
+    (site / "toy_govscan_plugin.py").write_text(PLUGIN)
+    dist = site / "toy_govscan_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: toy-govscan-plugin\nVersion: 1.0\n"
+    )
+    (dist / "entry_points.txt").write_text(
+        textwrap.dedent("""
+        [govscan.collectors]
+        toy = toy_govscan_plugin:ToyCollector
+        broken = toy_govscan_plugin:DoesNotExist
+
+        [govscan.reporters]
+        toy = toy_govscan_plugin:ToyReporter
+    """)
+    )
+
+
+def test_third_party_collector_and_reporter(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _install(site)
+    controls = tmp_path / "controls"
+    controls.mkdir()
+    (controls / "toy.box.locked.yaml").write_text(CONTROL)
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    policy = tmp_path / "toy.yaml"
+    policy.write_text("name: toy\nextends: baseline\nselect: [{ids: ['toy.*']}]\n")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "govscan",
+            "scan",
+            "--controls",
+            str(controls),
+            "--policy",
+            str(policy),
+            "--format",
+            "json,toy",
+            "--output-dir",
+            str(out),
+            "--fail-on",
+            "none",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "skipping plugin broken" in proc.stderr
+    doc = json.loads((out / "results.json").read_text())
+    statuses = {r["resource"]["id"]: r["status"] for r in doc["results"]}
+    assert statuses == {"toy:box/0": "pass", "toy:box/1": "fail"}
+    assert (out / "toy.txt").read_text().splitlines() == [
+        "toy.box.locked toy:box/0 pass",
+        "toy.box.locked toy:box/1 fail",
+    ]

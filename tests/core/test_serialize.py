@@ -1,0 +1,122 @@
+"""results.json round-trips exactly, so bundles can be re-rendered byte for byte."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import jsonschema
+
+from govscan.model import (
+    ApiCall,
+    CollectionError,
+    Control,
+    Location,
+    ResourceRef,
+    Result,
+    RunInfo,
+    ScanResult,
+    Severity,
+    Status,
+    Target,
+    WaiverInfo,
+)
+from govscan.schemas import schema
+from govscan.serialize import (
+    api_call_to_dict,
+    control_to_dict,
+    dumps,
+    scan_from_dict,
+    scan_to_dict,
+)
+
+
+def sample() -> ScanResult:
+    ref = ResourceRef(
+        "aws.ec2.volume",
+        "arn:aws:ec2:eu-central-1:123456789012:volume/vol-1",
+        "vol-1",
+        "aws",
+        "123456789012",
+        "eu-central-1",
+    )
+    code = ResourceRef(
+        "aws.s3.bucket",
+        "infra/main.tf:12",
+        "aws_s3_bucket.logs",
+        "aws",
+        location=Location("infra/main.tf", 12, 20),
+    )
+    control = Control(
+        "aws.ebs.volume-encrypted",
+        "EBS encrypted",
+        Severity.HIGH,
+        "aws.ec2.volume",
+        {"path": "encrypted", "op": "eq", "value": True},
+        {"nist-800-53-r5": ("SC-28",)},
+        origins=("cloud",),
+    )
+    return ScanResult(
+        run=RunInfo(
+            "run-1",
+            datetime(2026, 11, 24, 10, tzinfo=UTC),
+            datetime(2026, 11, 24, 10, 1, tzinfo=UTC),
+            "0.1.0",
+            "baseline",
+            (Target("aws", "123456789012", {"regions": ["eu-central-1"]}),),
+            "sha256:aa",
+            "sha256:bb",
+            {"n": 1},
+            date(2026, 11, 24),
+        ),
+        results=(
+            Result(
+                "aws.ebs.volume-encrypted",
+                "EBS encrypted",
+                Severity.HIGH,
+                Status.FAIL,
+                ref,
+                {"nist-800-53-r5": ("SC-28",)},
+                "vol-1 is not encrypted",
+                "resources.jsonl#" + ref.id,
+            ),
+            Result(
+                "aws.s3.x",
+                "x",
+                Severity.LOW,
+                Status.WAIVED,
+                code,
+                {"dsgvo": ("Art. 44",)},
+                "m",
+                "",
+                WaiverInfo("r", "o", date(2027, 1, 1)),
+            ),
+        ),
+        errors=(
+            CollectionError(
+                "aws",
+                "AccessDenied",
+                ("aws.s3.bucket",),
+                "123456789012",
+                "us-east-1",
+                "s3:ListBuckets",
+            ),
+        ),
+        controls=(control,),
+        api_calls=(
+            ApiCall("aws", "ec2", "DescribeVolumes", "123456789012", "eu-central-1", 2, 0, 12.5),
+        ),
+    )
+
+
+def test_results_json_is_schema_valid_and_round_trips() -> None:
+    scan = sample()
+    doc = scan_to_dict(scan)
+    jsonschema.validate(doc, schema("results"))
+    assert doc["summary"] == {"pass": 0, "fail": 1, "error": 0, "not_applicable": 0, "waived": 1}
+    again = scan_from_dict(
+        doc,
+        [control_to_dict(c) for c in scan.controls],
+        [api_call_to_dict(a) for a in scan.api_calls],
+    )
+    assert again == scan
+    assert dumps(scan_to_dict(again)) == dumps(doc)
