@@ -117,6 +117,9 @@ class CollectionError:
     region: str = ""
     operation: str = ""
     """The API operation or file that failed, e.g. ``s3:GetBucketEncryption``."""
+    fields: tuple[str, ...] = ()
+    """When set, only these fields of some resources are missing; those resources list
+    them as ``unavailable`` and only controls reading them report ``error``."""
 
 
 @dataclass(frozen=True)

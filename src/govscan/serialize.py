@@ -134,6 +134,7 @@ def error_to_dict(e: CollectionError) -> dict[str, Any]:
         "operation": e.operation,
         "message": e.message,
         "resource_types": list(e.resource_types),
+        "fields": list(e.fields),
     }
 
 
@@ -145,6 +146,7 @@ def error_from_dict(doc: Mapping[str, Any]) -> CollectionError:
         account=doc.get("account", ""),
         region=doc.get("region", ""),
         operation=doc.get("operation", ""),
+        fields=tuple(doc.get("fields", ())),
     )
 
 

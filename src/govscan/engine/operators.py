@@ -196,6 +196,11 @@ def _newer(a: Any, b: float, ctx: Any) -> bool:
     return age is not None and age <= b
 
 
+def _expires_within(a: Any, b: float, ctx: Any) -> bool:
+    age = _age_days(a, ctx)
+    return age is not None and age >= -b
+
+
 def _networks_of(a: Any) -> list[Network] | None:
     try:
         return [_network(x) for x in _as_list(a) if x is not None]
@@ -309,6 +314,13 @@ _add(
     _spec("len-lt", _len(lambda a, b: a < b), _prep_count, _INT, "length less than"),
     _spec("older-than-days", _older, _prep_number, _NUM, "timestamp older than N days (as of)"),
     _spec("newer-than-days", _newer, _prep_number, _NUM, "timestamp at most N days old"),
+    _spec(
+        "expires-within-days",
+        _expires_within,
+        _prep_number,
+        _NUM,
+        "timestamp is in the past or at most N days ahead (expiry dates)",
+    ),
     _spec("cidr-in", _cidr_in, _prep_networks, _NETS, "every network inside one listed"),
     _spec("cidr-overlaps", _cidr_overlaps, _prep_networks, _NETS, "some network overlaps"),
     OpSpec(

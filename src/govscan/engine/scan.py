@@ -185,6 +185,8 @@ def _error_results(
     out: list[Result] = []
     seen: set[tuple[str, str]] = set()
     for err in errors:
+        if err.fields:
+            continue  # reported per resource through Resource.unavailable
         types = set(err.resource_types) or set(collector_types.get(err.collector, ()))
         for c in controls:
             if c.resource not in types:
@@ -338,7 +340,10 @@ def run_scan(
 
     collector_types = {p.collector.name: frozenset(p.plan.fields) for p in plans}
     errored = {
-        t for e in state.errors for t in (e.resource_types or collector_types.get(e.collector, ()))
+        t
+        for e in state.errors
+        if not e.fields
+        for t in (e.resource_types or collector_types.get(e.collector, ()))
     }
     results = state.results
     results.extend(_error_results(controls, state.errors, collector_types))

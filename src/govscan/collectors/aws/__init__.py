@@ -1,0 +1,103 @@
+"""The AWS collector (``govscan[aws]``): boto3, one thread pool per account.
+
+Importing this module does not import boto3; that happens when a scan starts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from queue import Queue
+from typing import Any, ClassVar
+
+from govscan.collectors.interface import CollectionPlan, Collector, Item
+from govscan.model import ApiCall, CollectionError, Target
+
+log = logging.getLogger(__name__)
+
+_DONE = object()
+
+
+class AwsCollector(Collector):
+    name: ClassVar[str] = "aws"
+    produces: ClassVar[tuple[str, ...]] = ("aws.*",)
+
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        self.profile: str | None = options.get("aws_profile") or None
+        self.regions: tuple[str, ...] = tuple(options.get("aws_regions") or ())
+        self.role_arn: str = options.get("aws_role_arn") or ""
+        self.external_id: str = options.get("aws_external_id") or ""
+        self.accounts_file: str | None = options.get("aws_accounts_file") or None
+        self.organizations = bool(options.get("aws_organizations"))
+        self.max_workers = int(options.get("aws_max_workers") or 8)
+        self._targets: list[Target] = []
+        self.caller = ""
+        self._lock = threading.Lock()
+        from govscan.collectors.aws.api import CallLog
+
+        self.log = CallLog()
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> Collector | None:
+        if not options.get("aws"):
+            return None
+        from govscan.collectors.aws.session import require_boto3
+
+        require_boto3()
+        return cls(options)
+
+    def targets(self) -> list[Target]:
+        with self._lock:
+            return sorted(self._targets, key=lambda t: t.identity)
+
+    def api_calls(self) -> list[ApiCall]:
+        return self.log.calls()
+
+    def collect(self, plan: CollectionPlan) -> Iterator[Item]:
+        from govscan.collectors.aws import discovery
+
+        out: Queue[Any] = Queue(maxsize=1024)
+        accounts, base, errors = discovery.accounts(self)
+        yield from errors
+        if not accounts:
+            return
+        workers = min(self.max_workers, max(1, len(accounts)))
+
+        def run(spec: Any) -> None:
+            try:
+                for item in discovery.scan_account(self, base, spec, plan):
+                    out.put(item)
+            except Exception as exc:  # keep the other accounts' results
+                log.exception("account %s failed", spec.account_id)
+                out.put(
+                    CollectionError(
+                        "aws", f"{type(exc).__name__}: {exc}", tuple(plan.fields), spec.account_id
+                    )
+                )
+            finally:
+                out.put(_DONE)
+
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aws-account") as pool:
+            for spec in accounts:
+                pool.submit(run, spec)
+            remaining = len(accounts)
+            while remaining:
+                item = out.get()
+                if item is _DONE:
+                    remaining -= 1
+                else:
+                    yield item
+
+    def record_target(
+        self, account: str, regions: list[str], identity: str, tags: Mapping[str, str]
+    ) -> None:
+        with self._lock:
+            self._targets.append(
+                Target("aws", account, {"regions": regions, "caller": identity, "tags": dict(tags)})
+            )
+
+    def accounts_path(self) -> Path | None:
+        return Path(self.accounts_file) if self.accounts_file else None

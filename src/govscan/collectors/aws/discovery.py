@@ -1,0 +1,217 @@
+"""Which accounts and regions to scan, and the fan-out over (region, resource type)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from queue import Queue
+from typing import TYPE_CHECKING, Any
+
+from govscan.collectors.aws import databases, ec2, iam, s3, security, services  # noqa: F401
+from govscan.collectors.aws.api import Api, CallFailure
+from govscan.collectors.aws.registry import TYPES
+from govscan.collectors.aws.scope import Scope
+from govscan.collectors.aws.session import (
+    AccountSpec,
+    assume,
+    base_session,
+    client_config,
+    home_region,
+    load_accounts_file,
+)
+from govscan.collectors.interface import CollectionPlan, Item
+from govscan.errors import CollectorError
+from govscan.model import CollectionError
+
+if TYPE_CHECKING:
+    from govscan.collectors.aws import AwsCollector
+
+_DONE = object()
+PER_ACCOUNT_WORKERS = 8
+
+
+def _error(
+    message: str,
+    account: str = "",
+    region: str = "",
+    operation: str = "",
+    types: tuple[str, ...] = (),
+) -> CollectionError:
+    return CollectionError("aws", message, types, account, region, operation)
+
+
+def accounts(col: AwsCollector) -> tuple[list[AccountSpec], Any, list[CollectionError]]:
+    """The accounts to scan, the base session, and errors that stop a scope early."""
+    session = base_session(col.profile)
+    region = home_region(session, col.regions)
+    sts = Api(
+        session.client("sts", region_name=region, config=client_config()), col.log, "", region
+    )
+    try:
+        ident = sts.call("get_caller_identity")
+    except CallFailure as failure:
+        if failure.kind == "credentials":
+            raise CollectorError(
+                f"AWS credentials rejected ({failure.operation}): {failure}"
+            ) from None
+        raise CollectorError(f"cannot call {failure.operation}: {failure}") from None
+    base_account = ident["Account"]
+    col.caller = ident.get("Arn", "")
+    errors: list[CollectionError] = []
+    specs: list[AccountSpec] = []
+    path = col.accounts_path()
+    if path is not None:
+        specs = load_accounts_file(path)
+    elif col.organizations:
+        org = Api(
+            session.client("organizations", region_name=region, config=client_config()),
+            col.log,
+            base_account,
+            region,
+        )
+        try:
+            for a in org.pages("list_accounts", "Accounts"):
+                if a.get("Status") != "ACTIVE":
+                    continue
+                role = (
+                    col.role_arn.replace("{account_id}", a["Id"])
+                    if col.role_arn
+                    else f"arn:aws:iam::{a['Id']}:role/OrganizationAccountAccessRole"
+                )
+                specs.append(
+                    AccountSpec(a["Id"], "" if a["Id"] == base_account else role, col.external_id)
+                )
+        except CallFailure as failure:
+            errors.append(
+                _error(
+                    f"cannot list organization accounts: {failure}",
+                    base_account,
+                    region,
+                    failure.operation,
+                )
+            )
+            specs = [AccountSpec(base_account)]
+    elif col.role_arn:
+        acct = col.role_arn.split(":")[4] if col.role_arn.count(":") >= 5 else ""
+        specs = [AccountSpec(acct, col.role_arn, col.external_id)]
+    else:
+        specs = [AccountSpec(base_account)]
+    return specs, session, errors
+
+
+def scan_account(
+    col: AwsCollector, base: Any, spec: AccountSpec, plan: CollectionPlan
+) -> Iterator[Item]:
+    region = home_region(base, spec.regions or col.regions)
+    session = base
+    account = spec.account_id
+    if spec.role_arn:
+        try:
+            session = assume(base, spec, region)
+        except Exception as exc:
+            from govscan.collectors.aws.api import classify
+
+            _kind, code, msg = classify(exc)
+            yield _error(
+                f"cannot assume {spec.role_arn}: {code} {msg}".strip(),
+                account,
+                region,
+                "sts:AssumeRole",
+                tuple(plan.fields),
+            )
+            return
+    sts = Api(
+        session.client("sts", region_name=region, config=client_config()), col.log, account, region
+    )
+    try:
+        ident = sts.call("get_caller_identity")
+        account = ident["Account"]
+        caller = ident.get("Arn", "")
+    except CallFailure as failure:
+        yield _error(str(failure), account, region, failure.operation, tuple(plan.fields))
+        return
+    regions = list(spec.regions or col.regions)
+    if not regions:
+        ec2_api = Api(
+            session.client("ec2", region_name=region, config=client_config()),
+            col.log,
+            account,
+            region,
+        )
+        try:
+            regions = sorted(
+                r["RegionName"]
+                for r in ec2_api.call("describe_regions", AllRegions=False)["Regions"]
+            )
+        except CallFailure as failure:
+            yield _error(
+                f"cannot list enabled regions: {failure}",
+                account,
+                region,
+                failure.operation,
+                tuple(plan.fields),
+            )
+            return
+    col.record_target(account, regions, caller, spec.tags)
+    wanted = {t: f for t, f in plan.fields.items() if t in TYPES}
+    unknown = sorted(set(plan.fields) - set(TYPES))
+    if unknown:
+        yield _error(
+            f"resource types not collected by this version: {', '.join(unknown)}",
+            account,
+            "",
+            "",
+            tuple(unknown),
+        )
+    tasks: list[tuple[str, str]] = []
+    for rtype in sorted(wanted):
+        if TYPES[rtype].regional:
+            tasks.extend((rtype, r) for r in regions)
+        else:
+            tasks.append((rtype, region))
+    yield from _fan_out(col, session, account, wanted, tasks, spec)
+
+
+def _fan_out(
+    col: AwsCollector,
+    session: Any,
+    account: str,
+    fields: Any,
+    tasks: list[tuple[str, str]],
+    spec: AccountSpec,
+) -> Iterator[Item]:
+    out: Queue[Any] = Queue(maxsize=512)
+    scopes: dict[str, Scope] = {}
+
+    def scope_for(region: str) -> Scope:
+        if region not in scopes:
+            scopes[region] = Scope(session, account, region, col.log, fields, spec.tags)
+        return scopes[region]
+
+    for _, r in tasks:
+        scope_for(r)
+
+    def run(rtype: str, region: str) -> None:
+        scope = scopes[region]
+        try:
+            for item in TYPES[rtype].collect(scope):
+                out.put(item)
+        except CallFailure as failure:
+            out.put(scope.list_error(rtype, failure))
+        except Exception as exc:
+            out.put(_error(f"{type(exc).__name__}: {exc}", account, region, "", (rtype,)))
+        finally:
+            out.put(_DONE)
+
+    with ThreadPoolExecutor(
+        max_workers=PER_ACCOUNT_WORKERS, thread_name_prefix=f"aws-{account}"
+    ) as pool:
+        for rtype, region in tasks:
+            pool.submit(run, rtype, region)
+        remaining = len(tasks)
+        while remaining:
+            item = out.get()
+            if item is _DONE:
+                remaining -= 1
+            else:
+                yield item

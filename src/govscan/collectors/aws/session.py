@@ -1,0 +1,140 @@
+"""Sessions, accounts and regions: boto3's default chain, profiles and assumed roles.
+
+Retries: botocore's adaptive mode with at most ``MAX_ATTEMPTS`` attempts per
+call (the first try plus retries). A call still throttled after that becomes
+a collection error for its scope; nothing is silently skipped.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govscan.errors import CollectorError, UsageError
+
+MAX_ATTEMPTS = 5
+"""Attempts per API call in adaptive retry mode (documented in docs/aws.md)."""
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    """One account to scan: assume ``role_arn`` in it, or use the base credentials."""
+
+    account_id: str = ""
+    role_arn: str = ""
+    external_id: str = ""
+    regions: tuple[str, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def client_config() -> Any:
+    from botocore.config import Config
+
+    return Config(
+        retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
+        connect_timeout=10,
+        read_timeout=30,
+        max_pool_connections=32,
+        user_agent_extra="govscan",
+    )
+
+
+def base_session(profile: str | None) -> Any:
+    import boto3
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        return boto3.session.Session(profile_name=profile) if profile else boto3.session.Session()
+    except ProfileNotFound:
+        raise UsageError(f"AWS profile '{profile}' not found") from None
+
+
+def assume(session: Any, spec: AccountSpec, region: str) -> Any:
+    """A session with the credentials of ``spec.role_arn``."""
+    import boto3
+
+    sts = session.client("sts", region_name=region, config=client_config())
+    kwargs: dict[str, Any] = {"RoleArn": spec.role_arn, "RoleSessionName": "govscan"}
+    if spec.external_id:
+        kwargs["ExternalId"] = spec.external_id
+    creds = sts.assume_role(**kwargs)["Credentials"]
+    return boto3.session.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+
+
+def load_accounts_file(path: Path) -> list[AccountSpec]:
+    """``--aws-accounts FILE``: YAML list of {account_id, role_arn, external_id, regions, tags}."""
+    from govscan.catalog.yamlsource import YamlSyntaxError, load_yaml
+    from govscan.errors import ValidationError
+
+    try:
+        doc = load_yaml(path)
+    except YamlSyntaxError as exc:
+        raise ValidationError([exc.problem]) from None
+    data = doc.data
+    items = data.get("accounts") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ValidationError([doc.problem((), "expected a list of accounts (or 'accounts:')")])
+    out = []
+    problems = []
+    base = ("accounts",) if isinstance(data, dict) else ()
+    allowed = {"account_id", "role_arn", "external_id", "regions", "tags"}
+    for i, item in enumerate(items):
+        ptr = (*base, i)
+        if not isinstance(item, dict):
+            problems.append(doc.problem(ptr, "an account entry is a mapping"))
+            continue
+        for k in item:
+            if k not in allowed:
+                problems.append(
+                    doc.problem(
+                        (*ptr, str(k)),
+                        f"unknown account field '{k}' (valid: {', '.join(sorted(allowed))})",
+                        key=True,
+                    )
+                )
+        acct = str(item.get("account_id", ""))
+        if not acct.isdigit() or len(acct) != 12:
+            problems.append(doc.problem((*ptr, "account_id"), "account_id must be 12 digits"))
+        role = item.get("role_arn") or (f"arn:aws:iam::{acct}:role/govscan-audit" if acct else "")
+        out.append(
+            AccountSpec(
+                acct,
+                str(role),
+                str(item.get("external_id", "")),
+                tuple(item.get("regions") or ()),
+                dict(item.get("tags") or {}),
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+class Regions:
+    """Enabled regions of an account, asked once (``ec2:DescribeRegions``)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def enabled(self, api: Any) -> list[str]:
+        with self._lock:
+            regions = api.call("describe_regions", AllRegions=False)["Regions"]
+        return sorted(r["RegionName"] for r in regions)
+
+
+def home_region(session: Any, requested: Sequence[str]) -> str:
+    return session.region_name or (requested[0] if requested else "us-east-1")
+
+
+def require_boto3() -> None:
+    try:
+        import boto3  # noqa: F401
+    except ImportError:
+        raise CollectorError("the AWS collector needs boto3: pip install 'govscan[aws]'") from None

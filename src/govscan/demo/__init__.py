@@ -1,0 +1,1 @@
+"""The embedded demo: a small company's AWS estate, repository and AVV registry."""
