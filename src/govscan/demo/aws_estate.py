@@ -118,6 +118,7 @@ def _ec2() -> list[str]:
     ec2 = _client("ec2", "eu-central-1")
     ec2.enable_ebs_encryption_by_default()
     vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    ec2.create_tags(Resources=[vpc], Tags=[{"Key": "Name", "Value": "shop-vpc"}])
     sg = ec2.create_security_group(GroupName="bastion", Description="ssh", VpcId=vpc)
     ec2.authorize_security_group_ingress(
         GroupId=sg["GroupId"],
@@ -242,7 +243,8 @@ def _security() -> None:
     key = kms.create_key(Description="brauwerk data")["KeyMetadata"]["KeyId"]
     kms.enable_key_rotation(KeyId=key)
     kms.create_alias(AliasName="alias/brauwerk-data", TargetKeyId=key)
-    kms.create_key(Description="legacy, not rotated")
+    legacy = kms.create_key(Description="legacy, not rotated")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/legacy-exports", TargetKeyId=legacy)
     ct = _client("cloudtrail", "eu-central-1")
     ct.create_trail(
         Name="org-trail",
@@ -315,4 +317,6 @@ def _data_services() -> None:
     )
     ecr.create_repository(repositoryName="sandbox")
     efs = _client("efs", "eu-central-1")
-    efs.create_file_system(CreationToken="shared", Encrypted=True)
+    efs.create_file_system(
+        CreationToken="shared", Encrypted=True, Tags=[{"Key": "Name", "Value": "shared-uploads"}]
+    )

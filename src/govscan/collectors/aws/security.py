@@ -25,6 +25,13 @@ def kms_keys(scope: Scope) -> Iterator[Item]:
     except CallFailure as failure:
         yield scope.list_error(KMS, failure)
         return
+    aliases: dict[str, list[str]] = {}
+    try:
+        for a in kms.pages("list_aliases", "Aliases"):
+            if a.get("TargetKeyId"):
+                aliases.setdefault(a["TargetKeyId"], []).append(a["AliasName"])
+    except CallFailure as failure:
+        yield scope.list_error(KMS, failure)
     for k in keys:
         unavailable: dict[str, str] = {}
         try:
@@ -42,6 +49,7 @@ def kms_keys(scope: Scope) -> Iterator[Item]:
         meta = (desc or {}).get("KeyMetadata", {})
         data: dict[str, Any] = {
             "key_id": k["KeyId"],
+            "aliases": sorted(aliases.get(k["KeyId"], [])),
             "key_manager": meta.get("KeyManager"),
             "key_state": meta.get("KeyState"),
             "key_spec": meta.get("KeySpec"),
@@ -68,7 +76,8 @@ def kms_keys(scope: Scope) -> Iterator[Item]:
                 # AWS managed keys rotate automatically; asymmetric keys cannot rotate.
                 data["rotation_enabled"] = None
         data["rotation_applicable"] = customer and symmetric and meta.get("KeyState") == "Enabled"
-        yield scope.resource(KMS, k["KeyArn"], k["KeyId"], data, unavailable)
+        name = data["aliases"][0] if data["aliases"] else k["KeyId"]
+        yield scope.resource(KMS, k["KeyArn"], name, data, unavailable)
     yield from scope.detail_errors()
 
 
@@ -164,7 +173,7 @@ def detectors(scope: Scope) -> Iterator[Item]:
         if "enabled" not in unavailable:
             data["enabled"] = (r or {}).get("Status") == "ENABLED"
             data["finding_publishing_frequency"] = (r or {}).get("FindingPublishingFrequency")
-        yield scope.resource(GUARDDUTY, arn, did, data, unavailable)
+        yield scope.resource(GUARDDUTY, arn, f"{scope.region} guardduty", data, unavailable)
     yield from scope.detail_errors()
 
 
@@ -233,7 +242,7 @@ register(
         KMS,
         "kms",
         kms_keys,
-        ("kms:ListKeys", "kms:DescribeKey"),
+        ("kms:ListKeys", "kms:ListAliases", "kms:DescribeKey"),
         {"rotation_enabled": ("kms:GetKeyRotationStatus",)},
     )
 )

@@ -186,6 +186,7 @@ def distributions(scope: Scope) -> Iterator[Item]:
             b.get("ViewerProtocolPolicy") for b in others
         ]
         data = {
+            "comment": d.get("Comment") or None,
             "domain_name": d.get("DomainName"),
             "enabled": bool(d.get("Enabled")),
             "viewer_protocol_policy": behaviour.get("ViewerProtocolPolicy"),
@@ -197,7 +198,9 @@ def distributions(scope: Scope) -> Iterator[Item]:
                 o.get("DomainName") for o in (d.get("Origins") or {}).get("Items", []) or []
             ],
         }
-        yield scope.resource(CLOUDFRONT, d["ARN"], d["Id"], data, region="global")
+        yield scope.resource(
+            CLOUDFRONT, d["ARN"], d.get("Comment") or d["Id"], data, region="global"
+        )
 
 
 def repositories(scope: Scope) -> Iterator[Item]:
