@@ -40,6 +40,10 @@ def _setup_logging(verbose: int) -> None:
     pkg.handlers[:] = [handler]
     pkg.setLevel(level)
     pkg.propagate = False
+    # SDK debug logs print whole API responses (Lambda environment values among them);
+    # they stay quiet whatever the root logger is set to.
+    for noisy in ("botocore", "boto3", "urllib3", "azure", "google", "moto"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _fail(exc: GovscanError) -> NoReturn:

@@ -204,11 +204,14 @@ class Api:
                 self.account, self.region, self.prefix, op, time.perf_counter() - start, failed
             )
 
-    def pages(self, method: str, key: str, **kwargs: Any) -> Iterator[Any]:
+    def pages(
+        self, method: str, key: str, page_size: int | None = None, **kwargs: Any
+    ) -> Iterator[Any]:
         """Items of every page of a paginated list call."""
         op = _op_name(self.client, method)
         paginator = self.client.get_paginator(method)
-        iterator = iter(paginator.paginate(**kwargs))
+        config = {"PageSize": page_size} if page_size else {}
+        iterator = iter(paginator.paginate(PaginationConfig=config, **kwargs))
         while True:
             start = time.perf_counter()
             try:

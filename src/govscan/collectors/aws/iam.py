@@ -93,7 +93,7 @@ def account(scope: Scope) -> Iterator[Item]:
 def users(scope: Scope) -> Iterator[Item]:
     iam = scope.api("iam")
     try:
-        found = list(iam.pages("list_users", "Users"))
+        found = list(iam.pages("list_users", "Users", page_size=100))
     except CallFailure as failure:
         yield scope.list_error(USER, failure)
         return
@@ -213,7 +213,7 @@ def grants_admin(doc: Any) -> bool:
 def roles(scope: Scope) -> Iterator[Item]:
     iam = scope.api("iam")
     try:
-        found = list(iam.pages("list_roles", "Roles"))
+        found = list(iam.pages("list_roles", "Roles", page_size=100))
     except CallFailure as failure:
         yield scope.list_error(ROLE, failure)
         return

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govscan.collectors.aws.api import Api, CallFailure, CallLog
-from govscan.collectors.aws.session import client_config
+from govscan.collectors.aws.session import client_config, pin_custom_endpoint
 from govscan.model import CollectionError, Resource, ResourceRef
 
 PARTITION = "aws"
@@ -34,6 +34,8 @@ class Scope:
             found = self._clients.get(key)
             if found is None:
                 client = self.session.client(service, region_name=where, config=client_config())
+                if service == "s3control":
+                    pin_custom_endpoint(client)
                 found = Api(client, self.log, self.account, where)
                 self._clients[key] = found
         return found

@@ -31,15 +31,41 @@ class AccountSpec:
 
 
 def client_config() -> Any:
+    import os
+
     from botocore.config import Config
 
     return Config(
+        # A custom endpoint (AWS_ENDPOINT_URL: a proxy, a local emulator) cannot answer
+        # account-prefixed host names.
+        inject_host_prefix=not os.environ.get("AWS_ENDPOINT_URL"),
         retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
         connect_timeout=10,
         read_timeout=30,
         max_pool_connections=32,
         user_agent_extra="govscan",
     )
+
+
+def pin_custom_endpoint(client: Any) -> None:
+    """With AWS_ENDPOINT_URL set, send S3 Control calls to that host itself.
+
+    S3 Control's endpoint rules put the account id in front of the host name
+    (``<account>.<endpoint>``), which a proxy or local emulator cannot resolve."""
+    import os
+    import urllib.parse
+
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    if not endpoint:
+        return
+    netloc = urllib.parse.urlsplit(endpoint).netloc
+
+    def strip(request: Any, **_: Any) -> None:
+        parts = urllib.parse.urlsplit(request.url)
+        if parts.netloc.endswith("." + netloc):
+            request.url = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+    client.meta.events.register("before-sign.s3-control.*", strip)
 
 
 def base_session(profile: str | None) -> Any:
