@@ -3,53 +3,69 @@
 Layout of a bundle (contract)::
 
     results.json          the results (govscan/results/v1)
-    resources.jsonl.gz    what was collected, one resource per line
+    resources.jsonl.gz    what was collected, one resource per line (redacted)
     controls.json         the controls as evaluated (for re-rendering)
     api-calls.json        the API call log
     <reports>             report.html, results.sarif, junit.xml, ...
     manifest.json         SHA-256 of every file above + run metadata
     manifest.sig.json     optional DSSE envelope (Ed25519) over the manifest
+
+The resource stream is written by the scan itself (``ResourceWriter``) while
+collectors run; everything else is written here once the scan is finished.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from govscan.errors import EvidenceError, UsageError
-from govscan.evidence.manifest import MANIFEST, SIGNATURE, build_manifest
+from govscan.evidence.files import API_CALLS, CONTROLS, RESOURCES, RESULTS, data_files
+from govscan.evidence.manifest import MANIFEST, SIGNATURE, build_manifest, manifest_bytes
 from govscan.model import ScanResult
 from govscan.reporters.interface import ReportOptions
-from govscan.serialize import api_call_to_dict, control_to_dict, dumps, scan_from_dict
 
 log = logging.getLogger(__name__)
 
-RESULTS = "results.json"
-RESOURCES = "resources.jsonl.gz"
-CONTROLS = "controls.json"
-API_CALLS = "api-calls.json"
+__all__ = [
+    "API_CALLS",
+    "CONTROLS",
+    "RESOURCES",
+    "RESULTS",
+    "load_scan",
+    "render_formats",
+    "render_into",
+    "write_bundle",
+    "write_step_summary",
+]
+
+STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
-def clear_previous(out_dir: Path) -> None:
-    """Remove the files a previous bundle in this directory listed, and nothing else."""
-    manifest = out_dir / MANIFEST
-    if not manifest.is_file():
-        return
+def _previous_files(out_dir: Path) -> set[str]:
+    """Files a previous bundle in this directory listed (unreadable manifest: none)."""
     try:
-        listed = [f["path"] for f in json.loads(manifest.read_text())["files"]]
-    except (ValueError, KeyError, TypeError):
-        return
-    for rel in [*listed, MANIFEST, SIGNATURE]:
+        doc = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {str(f["path"]) for f in doc["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def _remove_stale(out_dir: Path, stale: set[str]) -> None:
+    """Remove files of an earlier bundle that this run did not write again.
+
+    Only files the earlier manifest listed are touched, and only inside the
+    bundle directory, so a user's own files are never deleted.
+    """
+    root = out_dir.resolve()
+    for rel in sorted(stale):
         target = (out_dir / rel).resolve()
-        if out_dir.resolve() in target.parents and target.is_file():
+        if root in target.parents and target.is_file():
+            log.debug("removing %s left over from an earlier bundle", rel)
             target.unlink()
-
-
-def _write(path: Path, data: bytes, written: list[Path]) -> None:
-    path.write_bytes(data)
-    written.append(path)
 
 
 def render_into(
@@ -60,8 +76,33 @@ def render_into(
     written: list[Path] = []
     for fmt in formats:
         reporter = get_reporter(fmt)
-        _write(out_dir / reporter.filename, reporter.render(scan, options), written)
+        path = out_dir / reporter.filename
+        path.write_bytes(reporter.render(scan, options))
+        written.append(path)
     return written
+
+
+def write_step_summary(
+    scan: ScanResult, options: ReportOptions, environ: Mapping[str, str] | None = None
+) -> Path | None:
+    """Append the Markdown summary to ``$GITHUB_STEP_SUMMARY`` when it is set.
+
+    A CI summary is a convenience: failing to write it is logged, never fatal.
+    """
+    env = os.environ if environ is None else environ
+    target = env.get(STEP_SUMMARY_ENV, "")
+    if not target:
+        return None
+    from govscan.reporters.markdown import MarkdownReporter
+
+    path = Path(target)
+    try:
+        with path.open("ab") as fh:
+            fh.write(MarkdownReporter().render(scan, options))
+    except OSError as exc:
+        log.warning("cannot write the job summary to %s: %s", path, exc.strerror)
+        return None
+    return path
 
 
 def write_bundle(
@@ -71,46 +112,83 @@ def write_bundle(
     options: ReportOptions,
     *,
     sign_key_pem: bytes | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write results, controls, call log and reports, then the manifest and signature."""
-    written: list[Path] = []
-    _write(out_dir / CONTROLS, dumps([control_to_dict(c) for c in scan.controls]).encode(), written)
-    _write(
-        out_dir / API_CALLS, dumps([api_call_to_dict(a) for a in scan.api_calls]).encode(), written
-    )
-    render_into(scan, out_dir, ["json", *[f for f in formats if f != "json"]], options)
-    manifest = build_manifest(scan, out_dir)
-    manifest_bytes = dumps(manifest).encode("utf-8")
-    (out_dir / MANIFEST).write_bytes(manifest_bytes)
-    if sign_key_pem is not None:
-        from govscan.evidence.signing import sign_manifest
+    """Write results, controls, call log and reports, then the manifest and signature.
 
-        (out_dir / SIGNATURE).write_bytes(sign_manifest(manifest, manifest_bytes, sign_key_pem))
+    Returns the manifest's path. ``environ`` defaults to the process
+    environment and is only read for ``GITHUB_STEP_SUMMARY``.
+    """
+    signer = None
+    if sign_key_pem is not None:
+        from govscan.evidence.signing import load_private_key
+
+        # A bad key is a usage error: fail before anything is written.
+        signer = load_private_key(sign_key_pem)
+    previous = _previous_files(out_dir)
+    written = {RESOURCES} if (out_dir / RESOURCES).is_file() else set()
+    for name, data in data_files(scan).items():
+        if name == RESULTS:
+            continue  # written by the json reporter below: one source of those bytes
+        (out_dir / name).write_bytes(data)
+        written.add(name)
+    ordered = ["json", *[f for f in formats if f != "json"]]
+    for path in render_into(scan, out_dir, ordered, options):
+        written.add(path.name)
+    _remove_stale(out_dir, previous - written)
+    signature = out_dir / SIGNATURE
+    if signature.exists():
+        signature.unlink()
+    manifest = build_manifest(scan, out_dir)
+    raw = manifest_bytes(manifest)
+    (out_dir / MANIFEST).write_bytes(raw)
+    if signer is not None:
+        from govscan.evidence.signing import sign_manifest_with
+
+        signature.write_bytes(sign_manifest_with(signer, raw))
+    write_step_summary(scan, options, environ)
     return out_dir / MANIFEST
 
 
 def load_scan(bundle: Path) -> ScanResult:
     """Rebuild the ScanResult of a bundle, exactly as it was rendered at scan time."""
+    from govscan.serialize import scan_from_dict
+
+    if not bundle.is_dir():
+        raise EvidenceError(f"{bundle}: no such bundle directory")
     try:
         doc = json.loads((bundle / RESULTS).read_text(encoding="utf-8"))
-        controls = json.loads((bundle / CONTROLS).read_text(encoding="utf-8"))
+        controls_path = bundle / CONTROLS
+        controls = (
+            json.loads(controls_path.read_text(encoding="utf-8")) if controls_path.exists() else []
+        )
         calls_path = bundle / API_CALLS
         calls = json.loads(calls_path.read_text(encoding="utf-8")) if calls_path.exists() else []
     except FileNotFoundError as exc:
         raise EvidenceError(
-            f"{bundle}: not a govscan bundle ({Path(exc.filename).name} is missing)"
+            f"{bundle}: not a govscan bundle ({Path(str(exc.filename)).name} is missing)"
         ) from None
-    except ValueError as exc:
+    except (OSError, ValueError) as exc:
         raise EvidenceError(f"{bundle}: unreadable bundle: {exc}") from None
-    if doc.get("schema") != "govscan/results/v1":
-        raise EvidenceError(f"{bundle / RESULTS}: unknown schema {doc.get('schema')!r}")
-    return scan_from_dict(doc, controls, calls)
+    if not isinstance(doc, dict) or doc.get("schema") != "govscan/results/v1":
+        schema = doc.get("schema") if isinstance(doc, dict) else None
+        raise EvidenceError(f"{bundle / RESULTS}: unknown schema {schema!r}")
+    try:
+        return scan_from_dict(doc, controls, calls)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise EvidenceError(
+            f"{bundle}: malformed bundle data: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 def render_formats(
     bundle: Path, formats: Sequence[str], options: ReportOptions, out_dir: Path | None = None
 ) -> list[Path]:
-    """``govscan report``: re-render reports from a bundle without scanning."""
+    """``govscan report``: re-render reports from a bundle without scanning.
+
+    Rendering into the bundle itself replaces files the manifest lists; with
+    the same options the bytes are identical, so the bundle still verifies.
+    """
     scan = load_scan(bundle)
     target = out_dir or bundle
     try:

@@ -1,4 +1,16 @@
-"""``manifest.json``: the SHA-256 of every file in a bundle plus the run's identity."""
+"""``manifest.json``: the SHA-256 of every file in a bundle plus the run's identity.
+
+Shape (contract ``govscan/manifest/v1``)::
+
+    {"schema": "govscan/manifest/v1",
+     "govscan_version": "...",
+     "run": {"id", "started_at", "finished_at", "policy", "controls_hash",
+             "policy_hash", "as_of", "targets": [...], "identities": [...]},
+     "files": [{"path", "sha256", "size"}, ...]}      sorted by path
+
+Every file below the bundle directory is listed except the manifest itself
+and its signature.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from govscan.model import ScanResult
-from govscan.serialize import run_to_dict
+from govscan.serialize import dumps, run_to_dict
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig.json"
@@ -26,9 +38,12 @@ def sha256_file(path: Path) -> str:
 def bundle_files(root: Path) -> list[Path]:
     """Every file of the bundle except the manifest and its signature, sorted."""
     return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and p.relative_to(root).as_posix() not in _NOT_LISTED
+        (
+            p
+            for p in root.rglob("*")
+            if p.is_file() and p.relative_to(root).as_posix() not in _NOT_LISTED
+        ),
+        key=lambda p: p.relative_to(root).as_posix(),
     )
 
 
@@ -46,6 +61,7 @@ def build_manifest(scan: ScanResult, root: Path) -> dict[str, Any]:
             "policy_hash": run["policy_hash"],
             "as_of": run["as_of"],
             "targets": run["targets"],
+            "identities": sorted({f"{t.collector}:{t.identity}" for t in scan.run.targets}),
         },
         "files": [
             {
@@ -56,3 +72,8 @@ def build_manifest(scan: ScanResult, root: Path) -> dict[str, Any]:
             for p in bundle_files(root)
         ],
     }
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    """The exact bytes written as ``manifest.json`` (and hashed by the signature)."""
+    return dumps(manifest).encode("utf-8")

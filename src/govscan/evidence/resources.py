@@ -1,4 +1,13 @@
-"""The collected resources of a run, streamed into ``resources.jsonl.gz`` as they arrive."""
+"""The collected resources of a run, streamed into ``resources.jsonl.gz`` as they arrive.
+
+One JSON document per line, keys sorted::
+
+    {"account", "data", "id", "location", "name", "origin", "provider",
+     "region", "tags", "type", "unavailable"}
+
+``Result.evidence`` (``resources.jsonl#<id>``) points at the line whose
+``id`` matches.  Values pass through :func:`govscan.evidence.redact.redact`.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +17,43 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from govscan.evidence.redact import redact
 from govscan.model import Resource
-from govscan.serialize import ref_to_dict
 
 
 def resource_to_dict(resource: Resource) -> dict[str, Any]:
-    doc = ref_to_dict(resource.ref)
-    doc.update(
-        {
-            "origin": resource.origin,
-            "tags": dict(resource.tags),
-            "data": resource.data,
-            "unavailable": dict(resource.unavailable),
-        }
-    )
-    return doc
+    ref = resource.ref
+    location: dict[str, Any] | None = None
+    if ref.location is not None:
+        location = {"path": ref.location.path, "line": ref.location.line}
+        if ref.location.end_line is not None:
+            location["end_line"] = ref.location.end_line
+    return {
+        "type": ref.type,
+        "id": ref.id,
+        "name": ref.name,
+        "provider": ref.provider,
+        "account": ref.account,
+        "region": ref.region,
+        "location": location,
+        "origin": resource.origin,
+        "tags": redact(dict(resource.tags)),
+        "data": redact(resource.data),
+        "unavailable": dict(resource.unavailable),
+    }
+
+
+def resource_line(resource: Resource) -> bytes:
+    doc = resource_to_dict(resource)
+    return json.dumps(doc, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
 class ResourceWriter:
-    """Writes one JSON line per resource; gzip without timestamps, so bytes are reproducible."""
+    """Writes one JSON line per resource as the scan streams them; memory stays flat.
+
+    The gzip header carries no timestamp and no file name, so the same
+    resources always give the same bytes.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -40,11 +67,9 @@ class ResourceWriter:
         return self
 
     def write(self, resource: Resource) -> None:
-        assert self._gz is not None, "use ResourceWriter as a context manager"
-        line = json.dumps(
-            resource_to_dict(resource), sort_keys=True, ensure_ascii=False, default=str
-        )
-        self._gz.write(line.encode("utf-8") + b"\n")
+        if self._gz is None:
+            raise RuntimeError("ResourceWriter.write() outside its 'with' block")
+        self._gz.write(resource_line(resource))
         self.count += 1
 
     def __exit__(
@@ -55,5 +80,13 @@ class ResourceWriter:
     ) -> None:
         if self._gz is not None:
             self._gz.close()
+            self._gz = None
         if self._raw is not None:
             self._raw.close()
+            self._raw = None
+
+
+def read_resources(path: Path) -> list[dict[str, Any]]:
+    """All lines of a ``resources.jsonl.gz`` (for tools and tests; reports never need it)."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]

@@ -1,0 +1,436 @@
+"""OSCAL assessment results (1.2.1), for GRC tools and compliance-trestle.
+
+Mapping:
+
+* the scanned resources are inventory items (the observations' subjects);
+* every judged control × resource (``not_applicable`` excluded) is an
+  observation, with its govscan status and framework mappings as properties;
+* every NIST SP 800-53 requirement a judged control maps to is a finding:
+  ``satisfied`` when every related observation passed, ``not-satisfied``
+  otherwise (a failure, a result that could not be evaluated, or a waived
+  deviation all leave the requirement unmet);
+* the bundle's files are back-matter resources with their SHA-256, and the
+  observations point at them as evidence; collection errors are entries of
+  the assessment log.
+
+UUIDs are version-5 UUIDs of the run id and the item's content, so the same
+scan always renders the same document, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+
+from govscan.evidence import files
+from govscan.model import Result, ScanResult, Status
+from govscan.reporters.interface import Reporter, ReportOptions
+
+OSCAL_VERSION = "1.2.1"
+NIST_KEY = "nist-800-53-r5"
+PROP_NS = "https://govscan.dev/ns/oscal"
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://govscan.dev/oscal/assessment-results")
+_SATISFIED_STATUSES = frozenset({Status.PASS})
+_REQ = re.compile(r"^([A-Z]{2})-(\d+)(?:\((\d+)\))?$")
+
+
+def control_id_for(requirement: str) -> str:
+    """NIST requirement id as written in controls (``SC-28(1)``) -> OSCAL id (``sc-28.1``)."""
+    m = _REQ.match(requirement.strip())
+    if m is None:
+        return re.sub(r"[^a-z0-9.\-_]", "-", requirement.strip().lower())
+    family, number, enh = m.groups()
+    return f"{family.lower()}-{int(number)}" + (f".{int(enh)}" if enh else "")
+
+
+def _sort_requirement(requirement: str) -> tuple[str, int, int, str]:
+    m = _REQ.match(requirement)
+    if m is None:
+        return (requirement, 0, 0, requirement)
+    return (m.group(1), int(m.group(2)), int(m.group(3) or 0), requirement)
+
+
+def _md(text: str) -> str:
+    """OSCAL markup is Markdown: keep scanned text from turning into HTML."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _line(text: str) -> str:
+    return _md(" ".join(text.split()))
+
+
+def _ts(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def _prop(name: str, value: str, cls: str = "") -> dict[str, str] | None:
+    # OSCAL string values may not be empty or start or end with whitespace.
+    value = " ".join(value.split())
+    if not value:
+        return None
+    out = {"name": name, "ns": PROP_NS, "value": value}
+    if cls:
+        out["class"] = cls
+    return out
+
+
+def _props(*items: dict[str, str] | None) -> list[dict[str, str]]:
+    return [p for p in items if p is not None]
+
+
+def _requirement_titles() -> Mapping[str, str]:
+    try:
+        from govscan.catalog.frameworks import load_frameworks
+
+        fw = load_frameworks().get(NIST_KEY)
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {r.id: r.title for r in fw.requirements} if fw is not None else {}
+
+
+class _Ids:
+    """Deterministic UUIDs scoped to one run."""
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+
+    def __call__(self, *parts: str) -> str:
+        return str(uuid.uuid5(_NAMESPACE, "\x1f".join((self.run_id, *parts))))
+
+
+class OscalReporter(Reporter):
+    format: ClassVar[str] = "oscal"
+    filename: ClassVar[str] = "oscal-assessment-results.json"
+
+    def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
+        doc = self.document(scan)
+        return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    def document(self, scan: ScanResult) -> dict[str, Any]:
+        run = scan.run
+        uid = _Ids(run.id)
+        tool_uuid = uid("component", "govscan")
+        back_matter, evidence = self._back_matter(scan, uid)
+        judged = sorted(
+            (r for r in scan.results if r.status is not Status.NOT_APPLICABLE),
+            key=lambda r: (r.control_id, r.resource.id, r.status.value, r.message),
+        )
+
+        subjects: dict[str, dict[str, Any]] = {}
+        for r in judged:
+            ref = r.resource
+            if ref.id in subjects:
+                continue
+            subjects[ref.id] = {
+                "uuid": uid("inventory-item", ref.id),
+                "description": _line(f"{ref.type} {ref.name or ref.id}"),
+                "props": _props(
+                    _prop("asset-id", ref.id),
+                    _prop("resource-type", ref.type),
+                    _prop("resource-name", ref.name),
+                    _prop("provider", ref.provider),
+                    _prop("account", ref.account),
+                    _prop("region", ref.region),
+                    _prop(
+                        "location",
+                        f"{ref.location.path}:{ref.location.line}" if ref.location else "",
+                    ),
+                ),
+            }
+
+        observations: list[dict[str, Any]] = []
+        by_requirement: dict[str, list[tuple[Result, str]]] = defaultdict(list)
+        for index, r in enumerate(judged):
+            obs_uuid = uid("observation", r.control_id, r.resource.id, r.status.value, str(index))
+            observations.append(self._observation(r, obs_uuid, subjects, evidence, tool_uuid, run))
+            for req in r.frameworks.get(NIST_KEY, ()):
+                by_requirement[req].append((r, obs_uuid))
+
+        titles = _requirement_titles()
+        findings = [
+            self._finding(req, by_requirement[req], titles.get(req, ""), uid)
+            for req in sorted(by_requirement, key=_sort_requirement)
+        ]
+
+        local_definitions: dict[str, Any] = {
+            "components": [
+                {
+                    "uuid": tool_uuid,
+                    "type": "software",
+                    "title": "govscan",
+                    "description": "Compliance-as-code scanner that produced these results.",
+                    "props": _props(_prop("version", run.govscan_version)),
+                    "status": {"state": "operational"},
+                }
+            ]
+        }
+        if subjects:
+            local_definitions["inventory-items"] = [subjects[k] for k in sorted(subjects)]
+        if by_requirement:
+            reviewed: dict[str, Any] = {
+                "include-controls": [
+                    {"control-id": control_id_for(req)}
+                    for req in sorted(by_requirement, key=_sort_requirement)
+                ]
+            }
+        else:
+            reviewed = {"include-all": {}}
+
+        targets = ", ".join(f"{t.collector} {t.identity}" for t in run.targets) or "none"
+        result: dict[str, Any] = {
+            "uuid": uid("result"),
+            "title": _line(f"govscan run {run.id}"),
+            "description": _md(
+                f"Automated assessment with policy {run.policy} of: {targets}. "
+                f"Summary: {', '.join(f'{k} {v}' for k, v in scan.summary.items())}."
+            ),
+            "start": _ts(run.started_at),
+            "end": _ts(run.finished_at),
+            "props": _props(
+                _prop("run-id", run.id),
+                _prop("policy", run.policy),
+                _prop("controls-hash", run.controls_hash),
+                _prop("policy-hash", run.policy_hash),
+                _prop("as-of", run.as_of.isoformat() if run.as_of else ""),
+            ),
+            "local-definitions": local_definitions,
+            "reviewed-controls": {"control-selections": [reviewed]},
+        }
+        if observations:
+            result["observations"] = observations
+        if findings:
+            result["findings"] = findings
+        if scan.errors:
+            result["assessment-log"] = {"entries": list(self._log(scan, uid))}
+            result["remarks"] = _md(
+                f"The assessment is incomplete: {len(scan.errors)} collection error(s); "
+                "requirements depending on the missing data are not satisfied."
+            )
+
+        return {
+            "assessment-results": {
+                "uuid": uid("assessment-results"),
+                "metadata": {
+                    "title": _line(f"govscan assessment results: policy {run.policy}"),
+                    "last-modified": _ts(run.finished_at),
+                    "version": run.id,
+                    "oscal-version": OSCAL_VERSION,
+                },
+                "import-ap": {"href": f"#{uid('back-matter', 'policy')}"},
+                "results": [result],
+                "back-matter": back_matter,
+            }
+        }
+
+    @staticmethod
+    def _observation(
+        r: Result,
+        obs_uuid: str,
+        subjects: Mapping[str, Mapping[str, Any]],
+        evidence: Mapping[str, str],
+        tool_uuid: str,
+        run: Any,
+    ) -> dict[str, Any]:
+        ref = r.resource
+        mappings = [
+            _prop("framework-requirement", rid, cls=fw)
+            for fw, ids in sorted(r.frameworks.items())
+            for rid in ids
+        ]
+        obs: dict[str, Any] = {
+            "uuid": obs_uuid,
+            "title": _line(f"{r.control_id}: {r.title}"),
+            "description": _md(r.message or r.title),
+            "props": _props(
+                _prop("control-id", r.control_id),
+                _prop("status", r.status.value),
+                _prop("severity", r.severity.value),
+                *mappings,
+            ),
+            "methods": ["TEST"],
+            "types": ["finding" if r.status is not Status.PASS else "control-objective"],
+            "origins": [{"actors": [{"type": "tool", "actor-uuid": tool_uuid}]}],
+            "subjects": [{"subject-uuid": subjects[ref.id]["uuid"], "type": "inventory-item"}],
+            "relevant-evidence": [
+                {
+                    "href": f"#{evidence[files.RESOURCES]}",
+                    "description": _md(f"Collected data of {ref.id} ({r.evidence or 'n/a'})"),
+                },
+                {
+                    "href": f"#{evidence[files.RESULTS]}",
+                    "description": "The run's results (govscan/results/v1).",
+                },
+            ],
+            "collected": _ts(run.finished_at),
+        }
+        if r.waiver is not None:
+            until = r.waiver.expires.isoformat() if r.waiver.expires else "no expiry"
+            obs["remarks"] = _md(
+                f"Waived by {r.waiver.owner} ({until}): {r.waiver.reason}"
+                + (" [expired]" if r.waiver.expired else "")
+            )
+        return obs
+
+    @staticmethod
+    def _finding(
+        requirement: str, related: list[tuple[Result, str]], title: str, uid: _Ids
+    ) -> dict[str, Any]:
+        statuses = {r.status for r, _ in related}
+        satisfied = statuses <= _SATISFIED_STATUSES
+        if satisfied:
+            reason = "pass"
+        elif Status.FAIL in statuses:
+            reason = "fail"
+        else:
+            reason = "other"
+        counts = ", ".join(
+            f"{s.value} {sum(r.status is s for r, _ in related)}" for s in Status if s in statuses
+        )
+        control_id = control_id_for(requirement)
+        return {
+            "uuid": uid("finding", requirement),
+            "title": _line(f"{requirement} {title}".strip()),
+            "description": _md(
+                f"{len(related)} automated check(s) mapped to {requirement}: {counts}."
+            ),
+            "target": {
+                "type": "statement-id",
+                "target-id": f"{control_id}_smt",
+                "status": {
+                    "state": "satisfied" if satisfied else "not-satisfied",
+                    "reason": reason,
+                },
+            },
+            "related-observations": [
+                {"observation-uuid": obs} for obs in sorted({o for _, o in related})
+            ],
+        }
+
+    @staticmethod
+    def _log(scan: ScanResult, uid: _Ids) -> Iterator[dict[str, Any]]:
+        errors = sorted(
+            scan.errors, key=lambda e: (e.collector, e.account, e.region, e.operation, e.message)
+        )
+        for i, e in enumerate(errors):
+            where = " ".join(x for x in (e.account, e.region, e.operation) if x)
+            yield {
+                "uuid": uid("log", e.collector, where, e.message, str(i)),
+                "title": _line(f"Collection error: {e.collector} {where}".strip()),
+                "description": _md(e.message),
+                "start": _ts(scan.run.started_at),
+                "end": _ts(scan.run.finished_at),
+            }
+
+    @staticmethod
+    def _back_matter(scan: ScanResult, uid: _Ids) -> tuple[dict[str, Any], dict[str, str]]:
+        run = scan.run
+        data = files.data_files(scan)
+        evidence: dict[str, str] = {}
+        resources: list[dict[str, Any]] = [
+            {
+                "uuid": uid("back-matter", "policy"),
+                "title": _line(f"govscan policy {run.policy}"),
+                "description": "The policy and control set this run assessed against, "
+                "identified by their content hashes (stands in for an assessment plan).",
+                "props": _props(
+                    _prop("policy-hash", run.policy_hash),
+                    _prop("controls-hash", run.controls_hash),
+                ),
+                "rlinks": [
+                    {
+                        "href": files.CONTROLS,
+                        "media-type": "application/json",
+                        "hashes": [
+                            {
+                                "algorithm": "SHA-256",
+                                "value": files.sha256_hex(data[files.CONTROLS]),
+                            }
+                        ],
+                    }
+                ],
+            }
+        ]
+        media = {
+            files.RESULTS: "application/json",
+            files.API_CALLS: "application/json",
+        }
+        titles = {
+            files.RESULTS: "Results of the run (govscan/results/v1)",
+            files.API_CALLS: "API call log of the run",
+        }
+        for name in (files.RESULTS, files.API_CALLS):
+            evidence[name] = uid("back-matter", name)
+            resources.append(
+                {
+                    "uuid": evidence[name],
+                    "title": titles[name],
+                    "rlinks": [
+                        {
+                            "href": name,
+                            "media-type": media[name],
+                            "hashes": [
+                                {"algorithm": "SHA-256", "value": files.sha256_hex(data[name])}
+                            ],
+                        }
+                    ],
+                }
+            )
+        # Collected data is streamed during the scan, so its hash is only known to
+        # the bundle manifest, which the manifest resource below points at.
+        evidence[files.RESOURCES] = uid("back-matter", files.RESOURCES)
+        resources.append(
+            {
+                "uuid": evidence[files.RESOURCES],
+                "title": "Collected resources (redacted), one JSON document per line",
+                "description": "SHA-256 listed in manifest.json of the evidence bundle.",
+                "rlinks": [{"href": files.RESOURCES, "media-type": "application/gzip"}],
+            }
+        )
+        resources.append(
+            {
+                "uuid": uid("back-matter", "manifest.json"),
+                "title": "Evidence bundle manifest (SHA-256 of every file)",
+                "rlinks": [{"href": "manifest.json", "media-type": "application/json"}],
+            }
+        )
+        return {"resources": resources}, evidence
+
+
+def dangling_references(doc: Mapping[str, Any]) -> list[str]:
+    """Cross-reference problems the JSON Schema cannot see.
+
+    Every ``*-uuid`` reference and every ``#<uuid>`` href must name a uuid
+    defined in the document, and no uuid may be defined twice.
+    """
+    defined: list[str] = []
+    refs: list[tuple[str, str]] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for key, val in node.items():
+                here = f"{path}/{key}"
+                if key == "uuid" and isinstance(val, str):
+                    defined.append(val)
+                elif key.endswith("-uuid") and isinstance(val, str):
+                    refs.append((here, val))
+                elif key == "href" and isinstance(val, str) and val.startswith("#"):
+                    refs.append((here, val[1:]))
+                else:
+                    walk(val, here)
+        elif isinstance(node, list):
+            for i, val in enumerate(node):
+                walk(val, f"{path}/{i}")
+
+    walk(doc, "")
+    counts = Counter(defined)
+    problems = [f"duplicate uuid {u}" for u in sorted(u for u, n in counts.items() if n > 1)]
+    known = set(counts)
+    problems += [
+        f"{where}: {target} is not defined" for where, target in refs if target not in known
+    ]
+    return problems

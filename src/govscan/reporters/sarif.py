@@ -1,0 +1,243 @@
+"""SARIF 2.1.0 for code-scanning dashboards (GitHub, GitLab, Azure DevOps).
+
+Each control is a rule; each judged control × resource is a result.  Only
+failures (and results that could not be judged) are written unless the
+caller asks for passes too, because code scanning treats every result as an
+alert.  Waived results carry an accepted suppression, so dashboards show them
+as dismissed with the waiver's reason instead of silently dropping them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from govscan.model import Control, Result, ScanResult, Severity, Status
+from govscan.reporters.interface import Reporter, ReportOptions
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://govscan.dev"
+FINGERPRINT_KEY = "govscan/v1"
+SRCROOT = "%SRCROOT%"
+
+_LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+# GitHub buckets security-severity: >= 9 critical, >= 7 high, >= 4 medium, > 0 low.
+_SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "0.0",
+}
+_KIND = {
+    Status.FAIL: "fail",
+    Status.WAIVED: "fail",
+    Status.PASS: "pass",
+    Status.NOT_APPLICABLE: "notApplicable",
+    # The data was missing: neither pass nor fail, the outcome is still open.
+    Status.ERROR: "open",
+}
+_DEFAULT_STATUSES = frozenset({Status.FAIL, Status.ERROR})
+
+
+def fingerprint(result: Result) -> str:
+    """Stable identity of a finding across runs.
+
+    Repository resource ids are ``path:line`` and move whenever lines are added
+    above them, so for code the resource's name and file are used instead.
+    """
+    ref = result.resource
+    code = ref.location is not None and ref.name
+    where = f"{ref.location.path}#{ref.name}" if code and ref.location else ref.id
+    key = "\x1f".join((result.control_id, ref.type, where))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _framework_tags(frameworks: Mapping[str, tuple[str, ...]]) -> list[str]:
+    return sorted(f"{fw}/{rid}" for fw, ids in frameworks.items() for rid in ids)
+
+
+def _rule(control: Control) -> dict[str, Any]:
+    help_text = control.remediation or control.description or control.title
+    help_md = help_text
+    if control.references:
+        help_md += "\n\n" + "\n".join(f"- <{ref}>" for ref in control.references)
+    rule: dict[str, Any] = {
+        "id": control.id,
+        "name": control.id,
+        "shortDescription": {"text": control.title},
+        "fullDescription": {"text": control.description or control.title},
+        "help": {"text": help_text, "markdown": help_md},
+        "defaultConfiguration": {"level": _LEVEL[control.severity]},
+        "properties": {
+            "severity": control.severity.value,
+            "security-severity": _SECURITY_SEVERITY[control.severity],
+            "resource-type": control.resource,
+            "frameworks": {k: list(v) for k, v in sorted(control.frameworks.items())},
+            "tags": ["security", "compliance", *_framework_tags(control.frameworks)],
+        },
+    }
+    if control.references:
+        rule["helpUri"] = control.references[0]
+    return rule
+
+
+def _control_from_result(r: Result) -> Control:
+    """A minimal rule for a result whose control is not in the scan (old bundles)."""
+    return Control(
+        id=r.control_id,
+        title=r.title,
+        severity=r.severity,
+        resource=r.resource.type,
+        check={},
+        frameworks=r.frameworks,
+    )
+
+
+def _locations(r: Result) -> dict[str, Any]:
+    ref = r.resource
+    logical: dict[str, Any] = {
+        "name": ref.name or ref.id,
+        "fullyQualifiedName": ref.id,
+        "kind": "resource",
+    }
+    out: dict[str, Any] = {"logicalLocations": [logical]}
+    if ref.location is not None:
+        region: dict[str, Any] = {"startLine": ref.location.line}
+        if ref.location.end_line is not None and ref.location.end_line >= ref.location.line:
+            region["endLine"] = ref.location.end_line
+        out["physicalLocation"] = {
+            "artifactLocation": {"uri": ref.location.path, "uriBaseId": SRCROOT},
+            "region": region,
+        }
+    return out
+
+
+def _result(r: Result, rule_index: int) -> dict[str, Any]:
+    kind = _KIND[r.status]
+    text = r.message or r.title
+    if r.status is Status.ERROR:
+        text = f"Could not be evaluated: {text}"
+    out: dict[str, Any] = {
+        "ruleId": r.control_id,
+        "ruleIndex": rule_index,
+        "kind": kind,
+        # SARIF requires level "none" for every kind but "fail".
+        "level": _LEVEL[r.severity] if kind == "fail" else "none",
+        "message": {"text": text},
+        "locations": [_locations(r)],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(r)},
+        "properties": {
+            "status": r.status.value,
+            "severity": r.severity.value,
+            "resourceType": r.resource.type,
+            "provider": r.resource.provider,
+            "account": r.resource.account,
+            "region": r.resource.region,
+            "evidence": r.evidence,
+        },
+    }
+    if r.status is Status.WAIVED and r.waiver is not None:
+        expires = r.waiver.expires.isoformat() if r.waiver.expires else "never"
+        out["suppressions"] = [
+            {
+                "kind": "inSource" if r.waiver.inline else "external",
+                "status": "accepted",
+                "justification": f"{r.waiver.reason} (owner: {r.waiver.owner}, expires: {expires})",
+            }
+        ]
+    return out
+
+
+def _sort_key(r: Result) -> tuple[str, str, str, str]:
+    return (r.control_id, r.resource.id, r.status.value, r.message)
+
+
+class SarifReporter(Reporter):
+    format: ClassVar[str] = "sarif"
+    filename: ClassVar[str] = "results.sarif"
+
+    def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
+        return (
+            json.dumps(self.document(scan, options), indent=2, ensure_ascii=False) + "\n"
+        ).encode("utf-8")
+
+    def document(self, scan: ScanResult, options: ReportOptions) -> dict[str, Any]:
+        wanted = frozenset(Status) if options.sarif_include_passes else _DEFAULT_STATUSES
+        controls = {c.id: c for c in scan.controls}
+        for r in scan.results:
+            controls.setdefault(r.control_id, _control_from_result(r))
+        ordered = sorted(controls.values(), key=lambda c: c.id)
+        index = {c.id: i for i, c in enumerate(ordered)}
+        results = [
+            _result(r, index[r.control_id])
+            for r in sorted(scan.results, key=_sort_key)
+            if r.status in wanted
+        ]
+        run = scan.run
+        notifications = [
+            {
+                "level": "error",
+                "message": {"text": e.message},
+                "descriptor": {"id": f"collection/{e.collector}"},
+                "properties": {
+                    "collector": e.collector,
+                    "account": e.account,
+                    "region": e.region,
+                    "operation": e.operation,
+                    "resourceTypes": list(e.resource_types),
+                },
+            }
+            for e in sorted(
+                scan.errors,
+                key=lambda e: (e.collector, e.account, e.region, e.operation, e.message),
+            )
+        ]
+        invocation: dict[str, Any] = {
+            # An incomplete collection is not a successful assessment.
+            "executionSuccessful": not scan.errors,
+            "startTimeUtc": _ts(run.started_at.isoformat()),
+            "endTimeUtc": _ts(run.finished_at.isoformat()),
+        }
+        if notifications:
+            invocation["toolExecutionNotifications"] = notifications
+        return {
+            "$schema": SCHEMA_URI,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "govscan",
+                            "version": run.govscan_version,
+                            "semanticVersion": run.govscan_version,
+                            "informationUri": INFORMATION_URI,
+                            "rules": [_rule(c) for c in ordered],
+                        }
+                    },
+                    "automationDetails": {"id": f"govscan/{run.policy}/{run.id}"},
+                    "invocations": [invocation],
+                    "results": results,
+                    "columnKind": "unicodeCodePoints",
+                    "properties": {
+                        "runId": run.id,
+                        "policy": run.policy,
+                        "controlsHash": run.controls_hash,
+                        "policyHash": run.policy_hash,
+                        "summary": scan.summary,
+                    },
+                }
+            ],
+        }
+
+
+def _ts(iso: str) -> str:
+    return iso.replace("+00:00", "Z")
