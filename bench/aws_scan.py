@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -90,33 +89,32 @@ def run(n: int) -> dict[str, object]:
         seed(endpoint, n)
         seeded = time.perf_counter() - t0
         with tempfile.TemporaryDirectory() as out:
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             t0 = time.perf_counter()
-            proc = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "govscan",
-                    "scan",
-                    "--aws",
-                    "--aws-regions",
-                    ",".join(REGIONS),
-                    "--policy",
-                    "baseline",
-                    "--format",
-                    "json",
-                    "--output-dir",
-                    out,
-                    "--fail-on",
-                    "none",
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
+            cmd = [
+                sys.executable,
+                "-m",
+                "govscan",
+                "scan",
+                "--aws",
+                "--aws-regions",
+                ",".join(REGIONS),
+                "--policy",
+                "baseline",
+                "--format",
+                "json",
+                "--output-dir",
+                out,
+                "--fail-on",
+                "none",
+            ]
+            proc = subprocess.Popen(
+                cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
+            # wait4 gives this child's own peak RSS, not the maximum over all children.
+            _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - t0
-            rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            exit_code = os.waitstatus_to_exitcode(status)
+            rss = usage.ru_maxrss
             calls = json.loads((Path(out) / "api-calls.json").read_text())
             doc = json.loads((Path(out) / "results.json").read_text())
         n_calls = sum(c["count"] for c in calls)
@@ -124,12 +122,12 @@ def run(n: int) -> dict[str, object]:
             "resources": n,
             "seed_seconds": round(seeded, 1),
             "scan_wall_seconds": round(wall, 2),
-            "exit_code": proc.returncode,
+            "exit_code": exit_code,
             "api_calls": n_calls,
             "api_calls_per_resource": round(n_calls / max(n, 1), 2),
             "results": len(doc["results"]),
             "collection_errors": len(doc["errors"]),
-            "peak_rss_mb": round(max(rss, before) / 1024, 1),
+            "peak_rss_mb": round(rss / 1024, 1),
         }
     finally:
         server.stop()

@@ -183,6 +183,10 @@ def scan(config_path: Path | None, **opts: Any) -> None:
     merged = merge_scan_options(_load_config(config_path), opts)
     fail_on = merged.get("fail_on") or "info"
     sign_key = _signing_key(merged.get("sign_key"))
+    if sign_key is not None:
+        from govscan.evidence.signing import load_private_key
+
+        load_private_key(sign_key)  # a bad key stops the run before anything is scanned
     config = runner.ScanConfig(
         policy=merged.get("policy") or "baseline",
         controls_dirs=tuple(Path(p) for p in merged.get("controls_dirs", ())),

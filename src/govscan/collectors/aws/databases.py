@@ -7,7 +7,7 @@ from typing import Any
 
 from govscan.collectors.aws.api import CallFailure
 from govscan.collectors.aws.registry import TypeDef, register
-from govscan.collectors.aws.scope import Gone, Scope, iso, tag_dict
+from govscan.collectors.aws.scope import Scope, iso, parallel, tag_dict
 from govscan.collectors.interface import Item
 
 RDS = "aws.rds.instance"
@@ -117,27 +117,25 @@ def tables(scope: Scope) -> Iterator[Item]:
     except CallFailure as failure:
         yield scope.list_error(DYNAMO, failure)
         return
-    for name in names:
+
+    def table(name: str) -> Item | None:
         unavailable: dict[str, str] = {}
-        try:
-            desc = scope.detail(
-                DYNAMO,
-                name,
-                ("sse", "replica_regions"),
-                unavailable,
-                ddb,
-                "describe_table",
-                TableName=name,
-            )
-        except Gone:
-            continue
-        table = (desc or {}).get("Table", {})
-        arn = (
-            table.get("TableArn") or f"arn:aws:dynamodb:{scope.region}:{scope.account}:table/{name}"
+        desc = scope.detail(
+            DYNAMO,
+            name,
+            ("sse", "replica_regions"),
+            unavailable,
+            ddb,
+            "describe_table",
+            TableName=name,
         )
-        data: dict[str, Any] = {"table_name": name, "status": table.get("TableStatus")}
+        info = (desc or {}).get("Table", {})
+        arn = (
+            info.get("TableArn") or f"arn:aws:dynamodb:{scope.region}:{scope.account}:table/{name}"
+        )
+        data: dict[str, Any] = {"table_name": name, "status": info.get("TableStatus")}
         if "sse" not in unavailable:
-            sse = table.get("SSEDescription") or {}
+            sse = info.get("SSEDescription") or {}
             # No SSEDescription means encrypted with an AWS owned key (the default).
             data["sse"] = {
                 "enabled": sse.get("Status", "ENABLED") in ("ENABLED", "ENABLING"),
@@ -145,7 +143,7 @@ def tables(scope: Scope) -> Iterator[Item]:
                 "kms_key_arn": sse.get("KMSMasterKeyArn"),
             }
             data["replica_regions"] = sorted(
-                r.get("RegionName") for r in table.get("Replicas", []) if r.get("RegionName")
+                r.get("RegionName") for r in info.get("Replicas", []) if r.get("RegionName")
             )
         if scope.wants(DYNAMO, "point_in_time_recovery"):
             r = scope.detail(
@@ -165,8 +163,10 @@ def tables(scope: Scope) -> Iterator[Item]:
                 )
                 data["point_in_time_recovery"] = pitr.get("PointInTimeRecoveryStatus") == "ENABLED"
         if scope.wants(DYNAMO, "deletion_protection"):
-            data["deletion_protection"] = bool(table.get("DeletionProtectionEnabled"))
-        yield scope.resource(DYNAMO, arn, name, data, unavailable)
+            data["deletion_protection"] = bool(info.get("DeletionProtectionEnabled"))
+        return scope.resource(DYNAMO, arn, name, data, unavailable)
+
+    yield from parallel(table, names)
     yield from scope.detail_errors()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from govscan.collectors.aws.api import CallFailure
 from govscan.collectors.aws.registry import TypeDef, register
-from govscan.collectors.aws.scope import Gone, Scope, tag_dict
+from govscan.collectors.aws.scope import Scope, parallel, tag_dict
 from govscan.collectors.interface import Item
 
 T = "aws.s3.bucket"
@@ -50,14 +50,7 @@ def collect(scope: Scope) -> Iterator[Item]:
     except CallFailure as failure:
         yield scope.list_error(T, failure)
         return
-    for b in buckets:
-        name = b["Name"]
-        try:
-            item = _bucket(scope, name, b)
-        except Gone:
-            continue
-        if item is not None:
-            yield item
+    yield from parallel(lambda b: _bucket(scope, b["Name"], b), buckets)
     yield from scope.detail_errors()
 
 

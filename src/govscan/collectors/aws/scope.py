@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from govscan.collectors.aws.api import Api, CallFailure, CallLog
 from govscan.collectors.aws.session import client_config, pin_custom_endpoint
+from govscan.collectors.interface import Item
 from govscan.model import CollectionError, Resource, ResourceRef
 
 PARTITION = "aws"
@@ -127,6 +129,36 @@ class Scope:
             unavailable=unavailable or {},
             tags=tag_map,
         )
+
+
+DETAIL_WORKERS = 8
+"""Concurrent per-resource detail calls in one (account, region, resource type)."""
+
+
+def parallel(fn: Callable[[Any], Item | None], items: Iterable[Any]) -> Iterator[Item]:
+    """``fn`` over items with a bounded pool, in order; items whose resource vanished
+    (``Gone``) or for which ``fn`` returns None are dropped."""
+    items = list(items)
+    if len(items) <= 1:
+        for item in items:
+            try:
+                out = fn(item)
+            except Gone:
+                continue
+            if out is not None:
+                yield out
+        return
+
+    def safe(item: Any) -> Item | None:
+        try:
+            return fn(item)
+        except Gone:
+            return None
+
+    with ThreadPoolExecutor(max_workers=DETAIL_WORKERS, thread_name_prefix="aws-detail") as pool:
+        for out in pool.map(safe, items):
+            if out is not None:
+                yield out
 
 
 class Gone(Exception):

@@ -7,7 +7,7 @@ from typing import Any
 
 from govscan.collectors.aws.api import CallFailure
 from govscan.collectors.aws.registry import TypeDef, register
-from govscan.collectors.aws.scope import Gone, Scope, iso, tag_dict
+from govscan.collectors.aws.scope import Gone, Scope, iso, parallel, tag_dict
 from govscan.collectors.interface import Item
 
 LAMBDA = "aws.lambda.function"
@@ -52,23 +52,21 @@ def queues(scope: Scope) -> Iterator[Item]:
     except CallFailure as failure:
         yield scope.list_error(SQS, failure)
         return
-    for url in urls:
+
+    def queue(url: str) -> Item:
         unavailable: dict[str, str] = {}
         name = url.rstrip("/").rsplit("/", 1)[-1]
         arn = f"arn:aws:sqs:{scope.region}:{scope.account}:{name}"
-        try:
-            r = scope.detail(
-                SQS,
-                arn,
-                ("sse_enabled", "kms_key_id"),
-                unavailable,
-                sqs,
-                "get_queue_attributes",
-                QueueUrl=url,
-                AttributeNames=["All"],
-            )
-        except Gone:
-            continue
+        r = scope.detail(
+            SQS,
+            arn,
+            ("sse_enabled", "kms_key_id"),
+            unavailable,
+            sqs,
+            "get_queue_attributes",
+            QueueUrl=url,
+            AttributeNames=["All"],
+        )
         attrs = (r or {}).get("Attributes", {})
         data: dict[str, Any] = {"queue_name": name}
         if "sse_enabled" not in unavailable:
@@ -77,7 +75,9 @@ def queues(scope: Scope) -> Iterator[Item]:
             data["sse_enabled"] = (
                 bool(attrs.get("KmsMasterKeyId")) or attrs.get("SqsManagedSseEnabled") == "true"
             )
-        yield scope.resource(SQS, arn, name, data, unavailable)
+        return scope.resource(SQS, arn, name, data, unavailable)
+
+    yield from parallel(queue, urls)
     yield from scope.detail_errors()
 
 
@@ -88,28 +88,28 @@ def topics(scope: Scope) -> Iterator[Item]:
     except CallFailure as failure:
         yield scope.list_error(SNS, failure)
         return
-    for t in found:
+
+    def topic(t: dict[str, Any]) -> Item:
         arn = t["TopicArn"]
         unavailable: dict[str, str] = {}
         data: dict[str, Any] = {"topic_name": arn.rsplit(":", 1)[-1]}
         if scope.wants(SNS, "kms_key_id", "encrypted"):
-            try:
-                r = scope.detail(
-                    SNS,
-                    arn,
-                    ("kms_key_id", "encrypted"),
-                    unavailable,
-                    sns,
-                    "get_topic_attributes",
-                    TopicArn=arn,
-                )
-            except Gone:
-                continue
+            r = scope.detail(
+                SNS,
+                arn,
+                ("kms_key_id", "encrypted"),
+                unavailable,
+                sns,
+                "get_topic_attributes",
+                TopicArn=arn,
+            )
             if "kms_key_id" not in unavailable:
                 key = (r or {}).get("Attributes", {}).get("KmsMasterKeyId")
                 data["kms_key_id"] = key
                 data["encrypted"] = bool(key)
-        yield scope.resource(SNS, arn, data["topic_name"], data, unavailable)
+        return scope.resource(SNS, arn, data["topic_name"], data, unavailable)
+
+    yield from parallel(topic, found)
     yield from scope.detail_errors()
 
 
