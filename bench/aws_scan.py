@@ -21,6 +21,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REGIONS = ("eu-central-1", "eu-west-1", "us-east-1")
+_LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    fd = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
 MIX = (("volume", 0.4), ("sg", 0.2), ("topic", 0.2), ("bucket", 0.1), ("table", 0.1))
 
 
@@ -107,14 +118,17 @@ def run(n: int) -> dict[str, object]:
                 "--fail-on",
                 "none",
             ]
-            proc = subprocess.Popen(
-                cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            # A forked child inherits the parent's peak RSS (the moto server lives here), so
+            # a small launcher process starts the scan and reports the scan's own peak RSS.
+            proc = subprocess.run(
+                [sys.executable, "-c", _LAUNCHER, *cmd],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
             )
-            # wait4 gives this child's own peak RSS, not the maximum over all children.
-            _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - t0
-            exit_code = os.waitstatus_to_exitcode(status)
-            rss = usage.ru_maxrss
+            exit_code, rss = (int(x) for x in proc.stdout.split())
             calls = json.loads((Path(out) / "api-calls.json").read_text())
             doc = json.loads((Path(out) / "results.json").read_text())
         n_calls = sum(c["count"] for c in calls)
