@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck unit bench clean selfscan
+.PHONY: install demo test lint typecheck unit bench clean selfscan schemas
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist govscan-demo govscan-results .mypy_cache .ruff_cache .pytest_cache
+
+schemas: $(STAMP)
+	$(BIN)/govscan schema control > src/govscan/data/schemas/control.schema.json
+	$(BIN)/govscan schema policy > src/govscan/data/schemas/policy.schema.json

@@ -237,3 +237,17 @@ def test_accounts_file_errors_name_file_and_line(tmp_path: Any) -> None:
     text = "\n".join(str(p) for p in exc.value.problems)
     assert "accounts.yaml:2:17: account_id must be 12 digits" in text
     assert "accounts.yaml:3:5: unknown account field 'colour'" in text
+
+
+def test_organizations_discovery_scans_member_accounts(mocked: None) -> None:
+    org = boto3.client("organizations", region_name="us-east-1")
+    org.create_organization(FeatureSet="ALL")
+    member = org.create_account(AccountName="shop-prod", Email="aws+prod@brauwerk.example")
+    status = member["CreateAccountStatus"]
+    account_id = org.describe_create_account_status(CreateAccountRequestId=status["Id"])[
+        "CreateAccountStatus"
+    ]["AccountId"]
+    col = collector(aws_organizations=True, aws_regions=["eu-central-1"])
+    list(col.collect(CollectionPlan({"aws.ec2.volume": frozenset({"encrypted"})})))
+    scanned = {t.identity for t in col.targets()}
+    assert {"123456789012", account_id} <= scanned

@@ -232,3 +232,29 @@ def test_version_imports_no_cloud_sdk() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "MODULES:", proc.stdout
+
+
+@pytest.mark.parametrize("kind", ["control", "policy"])
+def test_shipped_schema_files_are_current(kind: str) -> None:
+    """Editors read the file; it must equal what the code generates (regenerate with
+    `govscan schema KIND > src/govscan/data/schemas/KIND.schema.json`)."""
+    from govscan import plugins
+    from govscan.paths import data_dir
+
+    shipped = json.loads((data_dir() / "schemas" / f"{kind}.schema.json").read_text())
+    plugins.unregister(plugins.COLLECTORS_GROUP, "fake")  # the test plugin adds types
+    try:
+        assert shipped == schema(kind)
+    finally:
+        plugins.register(plugins.COLLECTORS_GROUP, "fake", FakeCollector)
+
+
+def test_shipped_controls_validate_against_the_control_schema() -> None:
+    import yaml
+
+    from govscan.paths import content_dir
+
+    validator = jsonschema.Draft202012Validator(schema("control"))
+    for path in sorted(content_dir("controls").rglob("*.yaml")):
+        errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
+        assert not errors, (path, errors[0].message)
