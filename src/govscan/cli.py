@@ -155,6 +155,16 @@ def _load_config(path: Path | None) -> dict[str, Any]:
 @click.option("--gcp-projects")
 @click.option("--repo", type=click.Path(path_type=Path), help="Repository or folder to scan.")
 @click.option("--registry", type=click.Path(path_type=Path), help="AVV registry file.")
+@click.option(
+    "--records",
+    type=click.Path(path_type=Path),
+    help="Records of processing activities (Art. 30 VVT) linked to the registry.",
+)
+@click.option(
+    "--redact/--no-redact",
+    default=None,
+    help="Pseudonymise personal data in the bundle and reports (default: on).",
+)
 @click.option("--format", "formats", help="Comma-separated: json,html,sarif,junit,oscal,csv,md.")
 @click.option(
     "--output-dir",
@@ -200,6 +210,7 @@ def scan(config_path: Path | None, **opts: Any) -> None:
         lang=merged.get("lang") or "en",
         sarif_include_passes=bool(merged.get("sarif_include_passes")),
         sign_key_pem=sign_key,
+        redact=merged.get("redact") is not False,
     )
     outcome = _with_progress(lambda cb: runner.run(config, on_progress=cb))
     _print_summary(outcome)
@@ -448,7 +459,7 @@ def policies_show(name: str, policy_dirs: tuple[Path, ...]) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["control", "policy", "results", "registry"]))
+@click.argument("kind", type=click.Choice(["control", "policy", "results", "registry", "records"]))
 def schema(kind: str) -> None:
     """Print a JSON Schema (for editors via yaml-language-server, or for CI checks)."""
     from govscan.schemas import schema_text

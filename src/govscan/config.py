@@ -10,6 +10,7 @@ from govscan.catalog.yamlsource import YamlSyntaxError, load_yaml
 from govscan.errors import ValidationError
 
 TOP_KEYS = {
+    "redact",
     "policy",
     "controls",
     "policies",
@@ -37,6 +38,7 @@ TARGET_KEYS = {
     "gcp": {"projects"},
     "repo": None,
     "registry": None,
+    "records": None,
 }
 
 
@@ -160,6 +162,9 @@ def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> d
         "registry": str(flags["registry"])
         if flags.get("registry")
         else rel(targets_cfg.get("registry")),
+        "records": str(flags["records"])
+        if flags.get("records")
+        else rel(targets_cfg.get("records")),
     }
     params = list(flags.get("params") or ())
     cfg_params = config.get("params") or {}
@@ -187,5 +192,6 @@ def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> d
         "lang": pick("lang"),
         "sarif_include_passes": pick("sarif_include_passes"),
         "sign_key": flags.get("sign_key") or rel(config.get("sign_key")),
+        "redact": flags["redact"] if flags.get("redact") is not None else config.get("redact"),
         "targets": targets,
     }

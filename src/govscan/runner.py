@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,8 @@ class ScanConfig:
     lang: str = "en"
     sarif_include_passes: bool = False
     sign_key_pem: bytes | None = None
+    redact: bool = True
+    """Pseudonymise personal data (user names, e-mail addresses) in the bundle."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,15 @@ def build_collectors(targets: Mapping[str, Any]) -> list[Any]:
     return out
 
 
+class _RedactingSink:
+    def __init__(self, writer: Any, redactor: Any) -> None:
+        self._writer = writer
+        self._redactor = redactor
+
+    def write(self, resource: Any) -> None:
+        self._writer.write(self._redactor.resource(resource))
+
+
 def exit_code_for(scan: ScanResult, fail_on: Severity | None) -> ExitCode:
     """Precedence: incomplete (3) over failures (1) over clean (0)."""
     if scan.errors or any(r.status is Status.ERROR for r in scan.results):
@@ -172,8 +183,21 @@ def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = Non
         controls_hash=controls_hash(controls),
         policy_hash=policy_hash(policy),
     )
-    with ResourceWriter(out_dir / "resources.jsonl.gz") as sink:
+    redactor = None
+    if config.redact:
+        from govscan.evidence.pseudonymise import Redactor
+
+        # The key lives only in memory: pseudonyms are stable within this bundle only.
+        redactor = Redactor.with_random_key()
+    with ResourceWriter(out_dir / "resources.jsonl.gz") as writer:
+        sink = _RedactingSink(writer, redactor) if redactor is not None else writer
         scan = run_scan(controls, policy, collectors, options, sink=sink, on_progress=on_progress)
+    if redactor is not None:
+        scan = replace(
+            scan,
+            results=tuple(redactor.result(r) for r in scan.results),
+            errors=tuple(redactor.error(e) for e in scan.errors),
+        )
     write_bundle(
         scan,
         out_dir,

@@ -258,3 +258,13 @@ def test_shipped_controls_validate_against_the_control_schema() -> None:
     for path in sorted(content_dir("controls").rglob("*.yaml")):
         errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
         assert not errors, (path, errors[0].message)
+
+
+def test_personal_data_is_pseudonymised_unless_no_redact(project: Path) -> None:
+    FakeCollector.items = [thing("t/anna.schmidt@brauwerk.example", encrypted=False)]
+    _, _, doc = _scan(project)
+    text = json.dumps(doc)
+    assert "anna.schmidt@brauwerk.example" not in text
+    assert "anon-" in text
+    _, _, doc = _scan(project, "--no-redact")
+    assert "anna.schmidt@brauwerk.example" in json.dumps(doc)

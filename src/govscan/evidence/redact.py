@@ -51,3 +51,8 @@ def redact(value: Any, key: str = "") -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
     return str(value)
+
+
+# Pseudonymisation of personal data (as opposed to removal of secrets) lives in
+# its own module; re-exported here so both safety nets import from one place.
+from govscan.evidence.pseudonymise import Redactor as Redactor  # noqa: E402

@@ -1,0 +1,178 @@
+"""Where a cloud location is, legally: region -> country -> status under Chapter V DSGVO.
+
+Statuses: ``EU`` (member state), ``EEA`` (Norway, Iceland, Liechtenstein),
+``adequacy`` (an Art. 45 decision; some expire, some are limited in scope),
+``us-dpf`` (adequate only for importers certified under the EU-US Data Privacy
+Framework) and ``third-country``.  Tables with sources and their as-of date
+are package data (``data/jurisdictions/*.yaml``).  A location that is not in
+the tables raises ``UnknownLocation``: callers report ``error``, never pass.
+
+This is a technical aid for assessing data residency, not legal advice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+import yaml
+
+from govscan.catalog.countries import ADEQUACY, DPF_COUNTRY, EEA, EU, country_allowed
+from govscan.paths import data_dir
+
+ADEQUACY_VALID_UNTIL: Mapping[str, date] = {"GB": date(2031, 12, 27)}
+"""Adequacy decisions with a sunset clause (UK: renewed in 2025 for six years)."""
+
+SCOPE_NOTES: Mapping[str, str] = {
+    "CA": "adequacy covers commercial organisations subject to PIPEDA only",
+    "JP": "adequacy relies on the APPI with the supplementary rules",
+    "US": "adequate only for importers certified under the EU-US Data Privacy Framework "
+    "(Commission Implementing Decision (EU) 2023/1795)",
+}
+
+
+class UnknownLocation(LookupError):
+    """A region or location the tables do not know or cannot place in a country."""
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    provider: str
+    location: str
+    countries: tuple[str, ...]
+    statuses: tuple[str, ...]
+    partition: str = ""
+    notes: tuple[str, ...] = ()
+
+
+def status_of(country: str, as_of: date | None = None) -> str:
+    code = country.upper()
+    if code in EU:
+        return "EU"
+    if code in EEA:
+        return "EEA"
+    if code in ADEQUACY:
+        until = ADEQUACY_VALID_UNTIL.get(code)
+        if until is not None and as_of is not None and as_of > until:
+            return "third-country"
+        return "adequacy"
+    if code == DPF_COUNTRY:
+        return "us-dpf"
+    return "third-country"
+
+
+@cache
+def _table(provider: str) -> Mapping[str, Any]:
+    path = data_dir() / "jurisdictions" / f"{provider}.yaml"
+    if not path.is_file():
+        raise UnknownLocation(f"no jurisdiction table for provider '{provider}'")
+    with path.open(encoding="utf-8") as fh:
+        loaded: Mapping[str, Any] = yaml.safe_load(fh)
+    return loaded
+
+
+def table_as_of(provider: str) -> str:
+    return str(_table(provider).get("as_of", ""))
+
+
+def known_regions(provider: str) -> set[str]:
+    t = _table(provider)
+    return set(t.get("regions", {})) | set(t.get("unlocated", {})) | set(t.get("multi", {}))
+
+
+def _notes(countries: Sequence[str]) -> tuple[str, ...]:
+    out = []
+    for c in countries:
+        if c in ADEQUACY:
+            out.append(f"{c}: adequacy decision {ADEQUACY[c]}")
+        if c in ADEQUACY_VALID_UNTIL:
+            out.append(f"{c}: adequacy valid until {ADEQUACY_VALID_UNTIL[c].isoformat()}")
+        if c in SCOPE_NOTES:
+            out.append(f"{c}: {SCOPE_NOTES[c]}")
+    return tuple(out)
+
+
+def _make(
+    provider: str,
+    location: str,
+    countries: Sequence[str],
+    partition: str = "",
+    as_of: date | None = None,
+) -> Jurisdiction:
+    cs = tuple(sorted(set(countries)))
+    return Jurisdiction(
+        provider, location, cs, tuple(status_of(c, as_of) for c in cs), partition, _notes(cs)
+    )
+
+
+def resolve(provider: str, location: str | None) -> Jurisdiction:
+    """The jurisdiction of a region or location; ``UnknownLocation`` when it cannot be placed."""
+    provider = {"google": "gcp"}.get(provider, provider)
+    table = _table(provider)
+    if provider == "aws":
+        name = (location or "").strip()
+        if not name:
+            name = "us-east-1"  # S3: a null LocationConstraint is us-east-1
+        name = table.get("aliases", {}).get(name, name)
+        if name in table.get("unlocated", {}):
+            note = table["unlocated"][name]["note"]
+            raise UnknownLocation(f"aws region '{name}': {note}")
+        entry = table.get("regions", {}).get(name)
+        if entry is None:
+            raise UnknownLocation(f"unknown aws region '{name}'")
+        return _make("aws", name, [entry[0]], entry[1])
+    name = (location or "").strip()
+    if not name:
+        raise UnknownLocation(f"no {provider} location given")
+    if provider == "azure":
+        key = name.lower().replace(" ", "")
+        if key in table.get("logical", []):
+            raise UnknownLocation(
+                f"azure location '{name}' is a logical location (a geography or 'global'), "
+                "not a data centre region; its country cannot be judged"
+            )
+        entry = table.get("regions", {}).get(key)
+        if entry is None:
+            raise UnknownLocation(f"unknown azure location '{name}'")
+        return _make("azure", key, [entry[0]])
+    if provider == "gcp":
+        multi = table.get("multi", {})
+        if name.upper() in multi:
+            return _make("gcp", name.upper(), multi[name.upper()])
+        region = name.lower()
+        entry = table.get("regions", {}).get(region)
+        if entry is None and region.count("-") == 2:
+            entry = table.get("regions", {}).get(region.rsplit("-", 1)[0])  # a zone
+        if entry is None:
+            raise UnknownLocation(f"unknown gcp location '{name}'")
+        return _make("gcp", region, [entry[0]])
+    raise UnknownLocation(f"no jurisdiction table for provider '{provider}'")
+
+
+def allowed(
+    j: Jurisdiction,
+    allowed_jurisdictions: Sequence[str],
+    allowed_regions: Sequence[str] = (),
+    as_of: date | None = None,
+    dpf_certified: bool = False,
+) -> bool:
+    """Every country the location may use is allowed (and the region is listed, when
+    ``allowed_regions`` is given). ``EU`` means member states, ``EEA`` the whole EEA,
+    ``adequacy`` countries with a decision in force at ``as_of``, ``us-dpf`` certified
+    US importers; country codes match themselves."""
+    if allowed_regions and j.location not in allowed_regions:
+        return False
+    if not j.countries:
+        return False
+    for country in j.countries:
+        status = status_of(country, as_of)
+        wanted = list(allowed_jurisdictions)
+        if status == "third-country" and country in ADEQUACY:
+            # An expired decision: only an explicit country entry still allows it.
+            wanted = [w for w in wanted if w.strip().lower() != "adequacy"]
+        if not country_allowed(country, wanted, dpf_certified=dpf_certified):
+            return False
+    return True

@@ -1,0 +1,100 @@
+"""The ``jurisdiction-in`` operator: does data stay in the allowed jurisdictions?
+
+The resource value is a provider region (``eu-central-1``), an ISO country code
+(``dsgvo.*`` resources) or a list of them (replica and copy destinations);
+the expected value is the list of allowed jurisdictions, usually
+``{param: allowed_jurisdictions}``.  Every listed location must be allowed; an
+empty list (no copies) is.  The policy parameters ``allowed_regions`` and
+``dpf_certified`` refine the judgement.
+
+A region the jurisdiction tables do not know raises ``UnknownRegion``: the
+engine reports ``error`` for that resource, because an unknown location must
+never pass a residency rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from typing import Any
+
+from govscan.catalog.countries import country_allowed, is_country_code
+from govscan.engine.conditions import EvalContext, EvaluationError
+from govscan.engine.operators import PrepareError, register_operator
+
+COUNTRY_PROVIDERS = frozenset({"dsgvo"})
+"""Resource providers whose locations are ISO country codes, not regions."""
+
+
+class UnknownRegion(EvaluationError):
+    """A location whose jurisdiction is not known; judged ``error``, never ``pass``."""
+
+
+def _prepare(value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(items, list | tuple)
+        or not items
+        or not all(isinstance(v, str) and v.strip() for v in items)
+    ):
+        raise PrepareError("expects a non-empty list of jurisdictions, e.g. [EU, EEA] or [DE]")
+    return tuple(v.strip() for v in items)
+
+
+def _locations(actual: Any) -> Sequence[Any]:
+    return list(actual) if isinstance(actual, list | tuple | set | frozenset) else [actual]
+
+
+def _country(location: str, allowed: tuple[str, ...], ctx: EvalContext) -> bool:
+    if not is_country_code(location):
+        raise UnknownRegion(f"'{location}' is not an ISO 3166-1 country code")
+    return country_allowed(location, allowed, dpf_certified=bool(ctx.params.get("dpf_certified")))
+
+
+def _region(location: str, allowed: tuple[str, ...], ctx: EvalContext) -> bool:
+    try:
+        jurisdictions: Any = importlib.import_module("govscan.catalog.jurisdictions")
+    except ImportError:
+        raise EvaluationError("the jurisdiction tables are not installed") from None
+    provider = ctx.resource_provider
+    try:
+        where = jurisdictions.resolve(provider, location)
+    except jurisdictions.UnknownLocation:
+        raise UnknownRegion(
+            f"unknown {provider} region '{location}': its jurisdiction cannot be judged"
+        ) from None
+    regions = ctx.params.get("allowed_regions") or ()
+    return bool(
+        jurisdictions.allowed(
+            where,
+            allowed,
+            allowed_regions=tuple(regions),
+            as_of=ctx.as_of.date(),
+            dpf_certified=bool(ctx.params.get("dpf_certified")),
+        )
+    )
+
+
+def jurisdiction_in(actual: Any, allowed: tuple[str, ...], ctx: EvalContext) -> bool:
+    judge = _country if ctx.resource_provider in COUNTRY_PROVIDERS else _region
+    for location in _locations(actual):
+        if not isinstance(location, str) or not location.strip() or location == "unknown":
+            raise UnknownRegion(
+                f"location {location!r} is unknown: its jurisdiction cannot be judged"
+            )
+        if not judge(location.strip(), allowed, ctx):
+            return False
+    return True
+
+
+def register() -> None:
+    register_operator(
+        "jurisdiction-in",
+        jurisdiction_in,
+        prepare=_prepare,
+        value_schema={"type": "array", "items": {"type": "string"}, "minItems": 1},
+        doc="every region or country is in an allowed jurisdiction (unknown: error)",
+    )
+
+
+register()
