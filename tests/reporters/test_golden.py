@@ -20,7 +20,7 @@ from govscan.serialize import (
 from .sample_scan import sample_scan
 from .support import assert_golden
 
-FORMATS = ("sarif", "junit", "oscal", "csv", "md")
+FORMATS = ("sarif", "junit", "oscal", "csv", "md", "html")
 
 CASES = [
     ("sarif", ReportOptions(), "results.sarif"),
@@ -46,6 +46,7 @@ def test_registered_with_the_documented_file_name(fmt: str) -> None:
         "oscal": "oscal-assessment-results.json",
         "csv": "results.csv",
         "md": "summary.md",
+        "html": "report.html",
     }
     assert fmt in available_formats()
     reporter = get_reporter(fmt)
