@@ -30,7 +30,7 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 selfscan: $(STAMP)
-	$(BIN)/govscan scan --repo . --policy baseline --format json,sarif,md --output-dir build/selfscan --fail-on high
+	$(BIN)/govscan scan --config govscan.yaml
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py

@@ -101,6 +101,17 @@ def _join(value: Any) -> str | None:
     return str(value)
 
 
+def _repo_path(targets: Mapping[str, Any]) -> Any:
+    repo = targets.get("repo")
+    return repo.get("path", ".") if isinstance(repo, dict) else repo
+
+
+def _repo_exclude(targets: Mapping[str, Any]) -> list[str]:
+    repo = targets.get("repo")
+    exclude = repo.get("exclude", []) if isinstance(repo, dict) else []
+    return [str(e) for e in exclude] if isinstance(exclude, list) else []
+
+
 def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> dict[str, Any]:
     """Flags win over govscan.yaml; relative paths in the file are relative to it."""
     base: Path = config.get("_base", Path())
@@ -158,7 +169,8 @@ def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> d
             ).split(",")
             if p
         ],
-        "repo": str(flags["repo"]) if flags.get("repo") else rel(targets_cfg.get("repo")),
+        "repo": str(flags["repo"]) if flags.get("repo") else rel(_repo_path(targets_cfg)),
+        "repo_exclude": list(_repo_exclude(targets_cfg)),
         "registry": str(flags["registry"])
         if flags.get("registry")
         else rel(targets_cfg.get("registry")),

@@ -139,7 +139,8 @@ def test_unknown_policy_is_usage_error(project: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_nothing_to_scan_is_usage_error(tmp_path: Path) -> None:
+def test_nothing_to_scan_is_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no govscan.yaml here
     result = CliRunner().invoke(cli, ["scan", "--output-dir", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "nothing to scan" in result.output

@@ -1,0 +1,175 @@
+"""Terraform modules: variables and locals resolved, local modules followed, resources
+normalised into the shapes of the live collectors (see ``normalize_aws``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govscan.collectors.repo.hcl import Block, HclSyntaxError, Unknown, evaluate, parse
+
+
+@dataclass
+class TfResource:
+    type: str
+    name: str
+    address: str
+    path: str
+    block: Block
+    resolve: Any
+    provider_ref: str = ""
+
+    def attrs(self) -> dict[str, Any]:
+        return {n: evaluate(h, self.resolve) for n, h in self.block.attrs.items()}
+
+    def get(self, name: str, default: Any = None) -> Any:
+        h = self.block.attrs.get(name)
+        return default if h is None else evaluate(h, self.resolve)
+
+    def sub(self, *names: str) -> Block | None:
+        """First nested block along a path of block types."""
+        block: Block | None = self.block
+        for n in names:
+            found = block.children(n) if block else []
+            block = found[0] if found else None
+        return block
+
+    def sub_get(self, block: Block | None, name: str, default: Any = None) -> Any:
+        if block is None or name not in block.attrs:
+            return default
+        return evaluate(block.attrs[name], self.resolve)
+
+
+@dataclass
+class TfProvider:
+    name: str
+    alias: str
+    path: str
+    line: int
+    end_line: int
+    settings: dict[str, Any]
+    comments: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class Module:
+    resources: list[TfResource] = field(default_factory=list)
+    providers: list[TfProvider] = field(default_factory=list)
+    errors: list[tuple[str, int, int, str]] = field(default_factory=list)
+
+
+def _files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.tf") if p.is_file())
+
+
+def load_module(
+    root: Path,
+    directory: Path,
+    prefix: str = "",
+    inputs: dict[str, Any] | None = None,
+    depth: int = 0,
+) -> Module:
+    """Parse one module directory (and the local modules it calls)."""
+    out = Module()
+    parsed: list[tuple[str, Block]] = []
+    for f in _files(directory):
+        rel = f.relative_to(root).as_posix()
+        try:
+            for block in parse(f.read_bytes()):
+                parsed.append((rel, block))
+        except HclSyntaxError as exc:
+            out.errors.append((rel, exc.line, exc.col, str(exc)))
+        except OSError as exc:
+            out.errors.append((rel, 1, 1, f"cannot read: {exc.strerror}"))
+    variables: dict[str, Any] = {}
+    locals_h: dict[str, Any] = {}
+    for _, b in parsed:
+        if b.type == "variable" and b.labels:
+            variables[b.labels[0]] = b.attrs.get("default")
+        elif b.type == "locals":
+            locals_h.update(b.attrs)
+    given = inputs or {}
+    cache: dict[tuple[str, str], Any] = {}
+    active: set[tuple[str, str]] = set()
+
+    def resolve(kind: str, name: str) -> Any:
+        key = (kind, name)
+        if key in cache:
+            return cache[key]
+        if key in active:
+            return Unknown(f"{kind}.{name}")  # a cycle
+        active.add(key)
+        if kind == "var":
+            value = (
+                given[name]
+                if name in given
+                else (
+                    evaluate(variables[name], resolve)
+                    if variables.get(name) is not None
+                    else Unknown(f"var.{name}")
+                )
+            )
+        else:
+            value = (
+                evaluate(locals_h[name], resolve) if name in locals_h else Unknown(f"local.{name}")
+            )
+        active.discard(key)
+        cache[key] = value
+        return value
+
+    for rel, b in parsed:
+        if b.type == "resource" and len(b.labels) == 2:
+            rtype, rname = b.labels
+            provider = b.attrs.get("provider")
+            ref = ""
+            if provider is not None:
+                v = evaluate(provider, resolve)
+                ref = v.text if isinstance(v, Unknown) else str(v)
+            out.resources.append(
+                TfResource(rtype, rname, f"{prefix}{rtype}.{rname}", rel, b, resolve, ref)
+            )
+        elif b.type == "provider" and b.labels:
+            settings = {n: evaluate(h, resolve) for n, h in b.attrs.items()}
+            alias = settings.get("alias") if isinstance(settings.get("alias"), str) else ""
+            out.providers.append(
+                TfProvider(b.labels[0], alias or "", rel, b.line, b.end_line, settings, b.comments)
+            )
+        elif b.type == "module" and b.labels and depth < 5:
+            source = evaluate(b.attrs.get("source"), resolve)
+            if isinstance(source, str) and source.startswith(("./", "../")):
+                target = (directory / source).resolve()
+                if target.is_dir() and root.resolve() in (target, *target.parents):
+                    args = {
+                        n: evaluate(h, resolve)
+                        for n, h in b.attrs.items()
+                        if n not in ("source", "version", "providers", "count", "for_each")
+                    }
+                    sub = load_module(
+                        root, target, f"{prefix}module.{b.labels[0]}.", args, depth + 1
+                    )
+                    out.resources += sub.resources
+                    out.providers += sub.providers
+                    out.errors += sub.errors
+    return out
+
+
+def module_dirs(root: Path, tf_files: list[Path]) -> Iterator[Path]:
+    """Root module directories: folders with .tf files that no local module call uses."""
+    dirs = sorted({f.parent for f in tf_files})
+    called: set[Path] = set()
+    for d in dirs:
+        for f in _files(d):
+            try:
+                blocks = parse(f.read_bytes())
+            except (HclSyntaxError, OSError):
+                continue
+            for b in blocks:
+                if b.type == "module":
+                    source = evaluate(b.attrs.get("source"))
+                    if isinstance(source, str) and source.startswith(("./", "../")):
+                        called.add((d / source).resolve())
+    for d in dirs:
+        if d.resolve() not in called:
+            yield d

@@ -1,0 +1,4 @@
+resource "aws_ebs_volume" "a" {
+  size = 1
+  encrypted = 
+}

@@ -1,0 +1,4 @@
+resource "aws_ebs_volume" "ok" {
+  availability_zone = "eu-central-1a"
+  encrypted         = true
+}

@@ -1,0 +1,80 @@
+"""Every case folder is a tiny repository with an ``expected.yaml`` of passing,
+failing and waived resource ids per control; one driver scans them all."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from govscan.cli import cli
+
+CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir())
+
+
+def scan(case: Path, out: Path) -> tuple[int, dict[str, Any]]:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "scan",
+            "--repo",
+            str(case),
+            "--format",
+            "json,sarif",
+            "--output-dir",
+            str(out),
+            "--no-redact",
+            "--fail-on",
+            "none",
+        ],
+    )
+    assert "Traceback" not in result.output, result.output
+    return result.exit_code, json.loads((out / "results.json").read_text())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case(case: Path, tmp_path: Path) -> None:
+    expected = yaml.safe_load((case / "expected.yaml").read_text())
+    code, doc = scan(case, tmp_path)
+    got: dict[tuple[str, str], set[str]] = {}
+    names = {}
+    for r in doc["results"]:
+        got.setdefault((r["control_id"], r["status"]), set()).add(r["resource"]["id"])
+        names[r["resource"]["id"]] = r["resource"]["name"]
+    for control, want in expected.items():
+        if control in ("errors", "names"):
+            continue
+        for status, ids in want.items():
+            assert set(ids) <= got.get((control, status), set()), (
+                control,
+                status,
+                got.get((control, status)),
+            )
+    messages = [e["message"] for e in doc["errors"]]
+    for needle in expected.get("errors", []):
+        assert any(m.startswith(needle) for m in messages), (needle, messages)
+    assert code == (3 if expected.get("errors") else 0)
+    for rid, name in expected.get("names", {}).items():
+        assert names[rid] == name
+
+
+def test_sarif_carries_file_and_line(tmp_path: Path) -> None:
+    scan(Path(__file__).parent / "cases" / "terraform", tmp_path)
+    sarif = json.loads((tmp_path / "results.sarif").read_text())
+    located = [r for r in sarif["runs"][0]["results"] if r["locations"][0].get("physicalLocation")]
+    assert located
+    loc = located[0]["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"].endswith(".tf")
+    assert loc["region"]["startLine"] >= 1
+
+
+def test_missing_repo_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["scan", "--repo", str(tmp_path / "nope"), "--output-dir", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2
+    assert "no such directory" in result.output
