@@ -14,6 +14,8 @@ plugins.register(plugins.COLLECTORS_GROUP, "fake", FakeCollector)
 
 @pytest.fixture(autouse=True)
 def fake_collector() -> Iterator[type[FakeCollector]]:
+    # Other suites register and remove their own "fake" plugin; take the name back.
+    plugins.register(plugins.COLLECTORS_GROUP, "fake", FakeCollector)
     FakeCollector.items = []
     FakeCollector.plans = []
     FakeCollector.explode = False

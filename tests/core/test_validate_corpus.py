@@ -19,6 +19,11 @@ EXPECTED: dict[str, list[str]] = yaml.safe_load((CORPUS / "expected.yaml").read_
 
 @pytest.fixture(scope="module")
 def problems() -> list[str]:
+    from govscan import plugins
+
+    from .fakes import FakeCollector
+
+    plugins.register(plugins.COLLECTORS_GROUP, "fake", FakeCollector)
     found, _ = validate_paths([CORPUS / "controls", CORPUS / "policies"])
     return [str(p) for p in found]
 

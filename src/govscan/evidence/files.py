@@ -7,6 +7,7 @@ by hash (OSCAL back-matter), so a cited hash always matches the file written.
 from __future__ import annotations
 
 import hashlib
+import weakref
 
 from govscan.model import ScanResult
 from govscan.serialize import api_call_to_dict, control_to_dict, dumps, scan_to_dict
@@ -17,8 +18,19 @@ CONTROLS = "controls.json"
 API_CALLS = "api-calls.json"
 
 
+_memo: dict[int, tuple[weakref.ref[ScanResult], bytes]] = {}
+
+
 def results_bytes(scan: ScanResult) -> bytes:
-    return dumps(scan_to_dict(scan)).encode("utf-8")
+    """results.json of a scan; remembered per ScanResult object, because the bundle, the
+    JSON report and the OSCAL back-matter all need the same bytes."""
+    hit = _memo.get(id(scan))
+    if hit is not None and hit[0]() is scan:
+        return hit[1]
+    data = dumps(scan_to_dict(scan)).encode("utf-8")
+    _memo.clear()
+    _memo[id(scan)] = (weakref.ref(scan), data)
+    return data
 
 
 def controls_bytes(scan: ScanResult) -> bytes:

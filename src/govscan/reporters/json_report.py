@@ -6,7 +6,6 @@ from typing import ClassVar
 
 from govscan.model import ScanResult
 from govscan.reporters.interface import Reporter, ReportOptions
-from govscan.serialize import dumps, scan_to_dict
 
 
 class JsonReporter(Reporter):
@@ -14,4 +13,6 @@ class JsonReporter(Reporter):
     filename: ClassVar[str] = "results.json"
 
     def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
-        return dumps(scan_to_dict(scan)).encode("utf-8")
+        from govscan.evidence.files import results_bytes
+
+        return results_bytes(scan)

@@ -19,7 +19,6 @@ scan always renders the same document, byte for byte.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections import Counter, defaultdict
@@ -30,6 +29,7 @@ from typing import Any, ClassVar
 from govscan.evidence import files
 from govscan.model import Result, ScanResult, Status
 from govscan.reporters.interface import Reporter, ReportOptions
+from govscan.serialize import dumps
 
 OSCAL_VERSION = "1.2.1"
 NIST_KEY = "nist-800-53-r5"
@@ -109,7 +109,7 @@ class OscalReporter(Reporter):
 
     def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
         doc = self.document(scan)
-        return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        return dumps(doc, depth=5).encode("utf-8")
 
     def document(self, scan: ScanResult) -> dict[str, Any]:
         run = scan.run

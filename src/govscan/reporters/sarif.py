@@ -10,12 +10,12 @@ as dismissed with the waiver's reason instead of silently dropping them.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from govscan.model import Control, Result, ScanResult, Severity, Status
 from govscan.reporters.interface import Reporter, ReportOptions
+from govscan.serialize import dumps
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://govscan.dev"
@@ -166,9 +166,7 @@ class SarifReporter(Reporter):
     filename: ClassVar[str] = "results.sarif"
 
     def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
-        return (
-            json.dumps(self.document(scan, options), indent=2, ensure_ascii=False) + "\n"
-        ).encode("utf-8")
+        return (dumps(self.document(scan, options), depth=4)).encode("utf-8")
 
     def document(self, scan: ScanResult, options: ReportOptions) -> dict[str, Any]:
         wanted = frozenset(Status) if options.sarif_include_passes else _DEFAULT_STATUSES

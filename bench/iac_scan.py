@@ -1,0 +1,113 @@
+"""Repository scan benchmark: 5,000 Terraform resources (S3, EBS, RDS) in files of
+20-50 resources, timed end to end with ``govscan scan --repo`` in a subprocess.
+
+    python bench/iac_scan.py [--resources 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TEMPLATES = [
+    'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "${{local.prefix}}-{i}"\n}}\n',
+    'resource "aws_ebs_volume" "v{i}" {{\n  availability_zone = "eu-central-1a"\n'
+    "  size              = 10\n  encrypted         = {enc}\n}}\n",
+    'resource "aws_db_instance" "d{i}" {{\n  engine                  = "postgres"\n'
+    '  instance_class          = "db.t4g.micro"\n  storage_encrypted       = {enc}\n'
+    "  backup_retention_period = {days}\n  publicly_accessible     = false\n}}\n",
+]
+
+_LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    fd = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
+def generate(root: Path, n: int) -> int:
+    rng = random.Random(42)
+    (root / "main.tf").write_text(
+        'provider "aws" {\n  region = "eu-central-1"\n}\nlocals {\n  prefix = "bench"\n}\n'
+    )
+    i = files = 0
+    while i < n:
+        count = min(rng.randint(20, 50), n - i)
+        body = []
+        for _ in range(count):
+            body.append(
+                TEMPLATES[i % 3].format(
+                    i=i, enc=str(i % 2 == 0).lower(), days=rng.choice([1, 7, 14])
+                )
+            )
+            i += 1
+        (root / f"res_{files:04d}.tf").write_text("\n".join(body))
+        files += 1
+    return files
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--resources", type=int, default=5000)
+    n = ap.parse_args().resources
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp) / "repo"
+        repo.mkdir()
+        files = generate(repo, n)
+        size = sum(p.stat().st_size for p in repo.iterdir())
+        out = Path(tmp) / "out"
+        cmd = [
+            sys.executable,
+            "-m",
+            "govscan",
+            "scan",
+            "--repo",
+            str(repo),
+            "--format",
+            "json,sarif",
+            "--output-dir",
+            str(out),
+            "--fail-on",
+            "none",
+        ]
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", _LAUNCHER, *cmd],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ,
+        )
+        wall = time.perf_counter() - t0
+        code, rss = (int(x) for x in proc.stdout.split())
+        doc = json.loads((out / "results.json").read_text())
+    print(
+        json.dumps(
+            {
+                "resources": n,
+                "files": files,
+                "hcl_kb": size // 1024,
+                "wall_seconds": round(wall, 2),
+                "exit_code": code,
+                "results": len(doc["results"]),
+                "peak_rss_mb": round(rss / 1024, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
