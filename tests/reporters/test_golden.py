@@ -30,6 +30,8 @@ CASES = [
     ("csv", ReportOptions(), "results.csv"),
     ("md", ReportOptions(), "summary.md"),
     ("md", ReportOptions(lang="de"), "summary.de.md"),
+    ("html", ReportOptions(), "report.html"),
+    ("html", ReportOptions(lang="de"), "report.de.html"),
 ]
 
 
