@@ -45,6 +45,7 @@ def _files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], dict[str, int]]:
+    from govscan.catalog.controls import display_path as _display
     from govscan.catalog.controls import load_control_dirs, validate_control_documents
     from govscan.catalog.policies import load_policy, validate_policy_document
 
@@ -101,10 +102,3 @@ def _validate_registry_like(kind: str, doc: YamlDocument) -> list[Problem]:
         return [doc.problem((), f"{kind} files cannot be validated by this installation")]
     found: list[Problem] = module.validate_document(kind, doc)
     return found
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

@@ -216,7 +216,8 @@ def control_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A path relative to the working directory when it lies below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -237,11 +238,11 @@ def load_control_dirs(
     roots.extend((d, f"user:{i}") for i, d in enumerate(dirs))
     for root, layer in roots:
         if not root.exists():
-            ctx.problems.append(Problem(_display(root), 1, 1, "no such file or folder"))
+            ctx.problems.append(Problem(display_path(root), 1, 1, "no such file or folder"))
             continue
         seen_here: dict[str, str] = {}
         for path in control_files(root):
-            shown = _display(path)
+            shown = display_path(path)
             try:
                 doc = load_yaml(path, shown)
             except YamlSyntaxError as exc:
