@@ -32,7 +32,7 @@ SKIP_DIRS = frozenset(
     }
 )
 MAX_FILE_BYTES = 2_000_000
-CODE_TYPES = ("aws.*", "github.*", "terraform.*")
+CODE_TYPES = ("aws.*", "github.*", "terraform.*", "docker.*")
 
 
 class RepoCollector(Collector):
@@ -94,6 +94,42 @@ class RepoCollector(Collector):
             )
         if "github.repository" in wanted:
             yield self._repository(files)
+        if "docker.dockerfile" in wanted:
+            yield from self._dockerfiles(
+                [
+                    f
+                    for f in files
+                    if f.name == "Dockerfile"
+                    or f.name.startswith("Dockerfile.")
+                    or f.name.endswith(".Dockerfile")
+                ]
+            )
+
+    def _dockerfiles(self, paths: list[Path]) -> Iterator[Item]:
+        from govscan.collectors.repo.dockerfile import normalise_dockerfile
+        from govscan.collectors.repo.suppressions import parse_suppressions
+
+        for path in paths:
+            rel = path.relative_to(self.root).as_posix()
+            if path.stat().st_size > MAX_FILE_BYTES:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            lines = text.splitlines()
+            sup, missing = parse_suppressions((i + 1, t) for i, t in enumerate(lines) if "#" in t)
+            for line in missing:
+                yield _bad_suppression(rel, line, "docker.dockerfile")
+            yield Resource(
+                ref=ResourceRef(
+                    "docker.dockerfile",
+                    f"{rel}:1",
+                    rel,
+                    "docker",
+                    location=Location(rel, 1, max(1, len(lines))),
+                ),
+                data=normalise_dockerfile(text),
+                suppressions=sup,
+                origin="code",
+            )
 
     # --- Terraform ---------------------------------------------------------------------
 
@@ -139,6 +175,8 @@ class RepoCollector(Collector):
             if "terraform.provider" in wanted:
                 for p in module.providers:
                     yield _provider(p)
+            if "terraform.located_resource" in wanted:
+                yield from _located(module.resources)
 
     # --- GitHub ------------------------------------------------------------------------
 
@@ -227,6 +265,39 @@ def _bad_suppression(path: str, line: int, rtype: str) -> CollectionError:
         operation=f"suppression:{path}:{line}",
         fields=("suppression",),
     )
+
+
+def _located(resources: list[Any]) -> Iterator[Resource]:
+    """Azure and Google resources that name their own location (``location``/``region``)."""
+    for tf in resources:
+        if tf.type.startswith("azurerm_"):
+            provider, arg = "azure", "location"
+        elif tf.type.startswith("google_"):
+            provider, arg = "gcp", "location" if "location" in tf.block.attrs else "region"
+        else:
+            continue
+        if arg not in tf.block.attrs:
+            continue
+        value = tf.get(arg)
+        data: dict[str, Any] = {"provider": provider, "resource_type": tf.type}
+        unavailable = {}
+        if isinstance(value, str):
+            data["location"] = value
+        else:
+            unavailable["location"] = "the location is not set statically in code"
+        yield Resource(
+            ref=ResourceRef(
+                "terraform.located_resource",
+                f"{tf.path}:{tf.block.line}",
+                tf.address,
+                provider,
+                region=value if isinstance(value, str) else "",
+                location=Location(tf.path, tf.block.line, tf.block.end_line),
+            ),
+            data=data,
+            unavailable=unavailable,
+            origin="code",
+        )
 
 
 def _provider(p: Any) -> Resource:
