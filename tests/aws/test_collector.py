@@ -251,3 +251,69 @@ def test_organizations_discovery_scans_member_accounts(mocked: None) -> None:
     list(col.collect(CollectionPlan({"aws.ec2.volume": frozenset({"encrypted"})})))
     scanned = {t.identity for t in col.targets()}
     assert {"123456789012", account_id} <= scanned
+
+
+def test_cloudtrail_log_bucket_residency(mocked: None) -> None:
+    seed()
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="trail-logs-us")
+    boto3.client("cloudtrail", region_name="eu-central-1").create_trail(
+        Name="us-logs", S3BucketName="trail-logs-us"
+    )
+    result = scan("residency.aws.cloudtrail-bucket-region", collector())
+    statuses = {r.resource.name: r.status for r in result.results}
+    assert statuses == {"org-trail": Status.PASS, "us-logs": Status.FAIL}
+
+
+def test_region_deny_scp_guardrail(mocked: None) -> None:
+    control = "residency.aws.region-deny-scp"
+    assert {r.status for r in scan(control, collector()).results} == {Status.FAIL}, (
+        "not in an organization: no guardrail"
+    )
+    org = boto3.client("organizations", region_name="us-east-1")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    policy = org.create_policy(
+        Name="eu-only",
+        Type="SERVICE_CONTROL_POLICY",
+        Description="regions",
+        Content=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Deny",
+                        "NotAction": ["iam:*", "sts:*", "cloudfront:*"],
+                        "Resource": "*",
+                        "Condition": {
+                            "StringNotEquals": {
+                                "aws:RequestedRegion": ["eu-central-1", "eu-west-1"]
+                            }
+                        },
+                    }
+                ],
+            }
+        ),
+    )
+    assert {r.status for r in scan(control, collector()).results} == {Status.FAIL}, (
+        "a policy that is not attached guards nothing"
+    )
+    org.attach_policy(PolicyId=policy["Policy"]["PolicySummary"]["Id"], TargetId=root)
+    assert {r.status for r in scan(control, collector()).results} == {Status.PASS}
+
+
+def test_region_deny_parsing() -> None:
+    from govscan.collectors.aws.organizations import region_deny_regions
+
+    deny = {
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"StringNotEqualsIfExists": {"aws:RequestedRegion": "eu-central-1"}},
+            }
+        ]
+    }
+    assert region_deny_regions(json.dumps(deny)) == ["eu-central-1"]
+    assert region_deny_regions(json.dumps({"Statement": [{"Effect": "Allow"}]})) is None
+    assert region_deny_regions("not json") is None

@@ -7,7 +7,15 @@ from concurrent.futures import ThreadPoolExecutor
 from queue import Queue
 from typing import TYPE_CHECKING, Any
 
-from govscan.collectors.aws import databases, ec2, iam, s3, security, services  # noqa: F401
+from govscan.collectors.aws import (  # noqa: F401
+    databases,
+    ec2,
+    iam,
+    organizations,
+    s3,
+    security,
+    services,
+)
 from govscan.collectors.aws.api import Api, CallFailure
 from govscan.collectors.aws.registry import TYPES
 from govscan.collectors.aws.scope import Scope

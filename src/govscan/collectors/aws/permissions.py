@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from govscan.collectors.aws import databases, ec2, iam, s3, security, services  # noqa: F401
+from govscan.collectors.aws import (  # noqa: F401
+    databases,
+    ec2,
+    iam,
+    organizations,
+    s3,
+    security,
+    services,
+)
 from govscan.collectors.aws.registry import TYPES, iam_action
 from govscan.collectors.interface import CollectionPlan
 

@@ -101,6 +101,24 @@ def trails(scope: Scope) -> Iterator[Item]:
             "cloudwatch_logs": bool(t.get("CloudWatchLogsLogGroupArn")),
             "home_region": t.get("HomeRegion"),
         }
+        if scope.wants(TRAIL, "bucket_region") and t.get("S3BucketName"):
+            from govscan.collectors.aws.s3 import location_region
+
+            loc = scope.detail(
+                TRAIL,
+                arn,
+                ("bucket_region",),
+                unavailable,
+                scope.api("s3"),
+                "get_bucket_location",
+                absent_ok=True,
+                Bucket=t["S3BucketName"],
+            )
+            if "bucket_region" not in unavailable:
+                # A bucket of another account cannot be located: unknown, judged as error.
+                data["bucket_region"] = (
+                    location_region(loc.get("LocationConstraint")) if loc else "unknown"
+                )
         if scope.wants(TRAIL, "is_logging"):
             try:
                 r = scope.detail(
@@ -252,7 +270,7 @@ register(
         "cloudtrail",
         trails,
         ("cloudtrail:DescribeTrails",),
-        {"is_logging": ("cloudtrail:GetTrailStatus",)},
+        {"is_logging": ("cloudtrail:GetTrailStatus",), "bucket_region": ("s3:GetBucketLocation",)},
     )
 )
 register(
