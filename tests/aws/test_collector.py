@@ -317,3 +317,21 @@ def test_region_deny_parsing() -> None:
     assert region_deny_regions(json.dumps(deny)) == ["eu-central-1"]
     assert region_deny_regions(json.dumps({"Statement": [{"Effect": "Allow"}]})) is None
     assert region_deny_regions("not json") is None
+
+
+def test_rds_snapshot_copies_are_judged_where_they_lie(mocked: None) -> None:
+    seed()
+    rds = boto3.client("rds", region_name="eu-central-1")
+    rds.create_db_snapshot(DBInstanceIdentifier="shop-orders", DBSnapshotIdentifier="nightly")
+    arn = rds.describe_db_snapshots(DBSnapshotIdentifier="nightly")["DBSnapshots"][0][
+        "DBSnapshotArn"
+    ]
+    boto3.client("rds", region_name="us-east-1").copy_db_snapshot(
+        SourceDBSnapshotIdentifier=arn,
+        TargetDBSnapshotIdentifier="nightly-dr",
+        SourceRegion="eu-central-1",
+    )
+    result = scan("residency.aws.rds-snapshot-region", collector())
+    statuses = {(r.resource.name, r.resource.region): r.status for r in result.results}
+    assert statuses[("nightly", "eu-central-1")] is Status.PASS
+    assert statuses[("nightly-dr", "us-east-1")] is Status.FAIL

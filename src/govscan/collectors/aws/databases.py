@@ -13,6 +13,7 @@ from govscan.collectors.interface import Item
 RDS = "aws.rds.instance"
 CLUSTER = "aws.rds.cluster"
 DYNAMO = "aws.dynamodb.table"
+SNAPSHOT = "aws.rds.snapshot"
 
 
 def _region_of(arn: str) -> str | None:
@@ -182,6 +183,34 @@ register(
         },
     )
 )
+
+
+def snapshots(scope: Scope) -> Iterator[Item]:
+    """Every DB snapshot in the region, copies from other regions included."""
+    rds = scope.api("rds")
+    try:
+        found = list(rds.pages("describe_db_snapshots", "DBSnapshots"))
+    except CallFailure as failure:
+        yield scope.list_error(SNAPSHOT, failure)
+        return
+    for sn in found:
+        sid = sn["DBSnapshotIdentifier"]
+        arn = (
+            sn.get("DBSnapshotArn") or f"arn:aws:rds:{scope.region}:{scope.account}:snapshot:{sid}"
+        )
+        data = {
+            "snapshot_id": sid,
+            "source_db": sn.get("DBInstanceIdentifier"),
+            "snapshot_type": sn.get("SnapshotType"),
+            "encrypted": bool(sn.get("Encrypted")),
+            # Set on copies: the region the snapshot was copied from.
+            "source_region": sn.get("SourceRegion"),
+            "is_copy": bool(sn.get("SourceRegion") or sn.get("SourceDBSnapshotIdentifier")),
+            "created": iso(sn.get("SnapshotCreateTime")),
+        }
+        yield scope.resource(SNAPSHOT, arn, sid, data, tags=tag_dict(sn.get("TagList")))
+
+
 register(TypeDef(CLUSTER, "rds", clusters, ("rds:DescribeDBClusters",)))
 register(
     TypeDef(
@@ -192,3 +221,4 @@ register(
         {"point_in_time_recovery": ("dynamodb:DescribeContinuousBackups",)},
     )
 )
+register(TypeDef(SNAPSHOT, "rds", snapshots, ("rds:DescribeDBSnapshots",)))
