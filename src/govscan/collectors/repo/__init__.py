@@ -83,6 +83,14 @@ class RepoCollector(Collector):
         wanted = plan.resource_types
         if any(t.startswith(("aws.", "terraform.")) for t in wanted):
             yield from self._terraform([f for f in files if f.suffix == ".tf"], wanted)
+            yield from self._plans(
+                [
+                    f
+                    for f in files
+                    if f.suffix == ".json" and f.stat().st_size <= 50 * MAX_FILE_BYTES
+                ],
+                wanted,
+            )
         if "github.workflow" in wanted:
             yield from self._workflows(
                 [
@@ -177,6 +185,37 @@ class RepoCollector(Collector):
                     yield _provider(p)
             if "terraform.located_resource" in wanted:
                 yield from _located(module.resources)
+
+    def _plans(self, paths: list[Path], wanted: frozenset[str]) -> Iterator[Item]:
+        from govscan.collectors.repo.normalize_aws import normalise
+        from govscan.collectors.repo.tfplan import load_plan
+
+        for path in paths:
+            rel = path.relative_to(self.root).as_posix()
+            loaded = load_plan(path, rel)
+            if loaded is None:
+                continue
+            resources, providers = loaded
+            region = None
+            aws = providers.get("aws") if isinstance(providers, dict) else None
+            if isinstance(aws, dict):
+                region = ((aws.get("expressions") or {}).get("region") or {}).get("constant_value")
+            for res, rtype, data in normalise(resources):  # type: ignore[arg-type]
+                if rtype not in wanted:
+                    continue
+                yield Resource(
+                    ref=ResourceRef(
+                        rtype,
+                        f"{rel}:{res.block.line}",
+                        res.address,
+                        "aws",
+                        "",
+                        region if isinstance(region, str) else "",
+                        Location(rel, res.block.line),
+                    ),
+                    data={"name": data.pop("name", None) or res.address, **data},
+                    origin="code",
+                )
 
     # --- GitHub ------------------------------------------------------------------------
 
