@@ -81,3 +81,15 @@ def test_missing_repo_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "no such directory" in result.output
+
+
+def test_environment_values_in_code_never_reach_the_bundle(tmp_path: Path) -> None:
+    import gzip
+
+    scan(Path(__file__).parent / "cases" / "aws_services", tmp_path)
+    for path in tmp_path.iterdir():
+        raw = path.read_bytes()
+        text = gzip.decompress(raw).decode() if path.suffix == ".gz" else raw.decode()
+        assert "do-not-commit-me" not in text, path
+    collected = gzip.decompress((tmp_path / "resources.jsonl.gz").read_bytes()).decode()
+    assert "DB_PASSWORD" in collected, "the name is kept"
