@@ -312,6 +312,82 @@ def iam_policy(r: TfResource, _: Companions) -> Normalised | None:
     }
 
 
+def lb_listener(r: TfResource, _: Companions) -> Normalised:
+    protocol = _str(r.get("protocol")) or "HTTP"
+    action = r.sub("default_action")
+    redirect = (
+        r.sub_get(action, "type") == "redirect"
+        and r.sub_get(r.sub("default_action", "redirect"), "protocol") == "HTTPS"
+    )
+    return "aws.elbv2.listener", {
+        "protocol": protocol,
+        "port": r.get("port") if isinstance(r.get("port"), int) else None,
+        "ssl_policy": _str(r.get("ssl_policy")),
+        "redirects_to_https": redirect,
+        "encrypted_in_transit": protocol in ("HTTPS", "TLS") or redirect,
+    }
+
+
+def cloudfront(r: TfResource, _: Companions) -> Normalised:
+    behaviours = [r.sub("default_cache_behavior"), *r.block.children("ordered_cache_behavior")]
+    policies = [r.sub_get(b, "viewer_protocol_policy") for b in behaviours if b is not None]
+    cert = r.sub("viewer_certificate")
+    default_cert = _bool(r.sub_get(cert, "cloudfront_default_certificate"), False)
+    minimum = r.sub_get(cert, "minimum_protocol_version")
+    return "aws.cloudfront.distribution", {
+        "viewer_protocol_policy": policies[0] if policies else None,
+        "https_only": bool(policies)
+        and all(p in ("https-only", "redirect-to-https") for p in policies),
+        # With the default *.cloudfront.net certificate CloudFront allows TLSv1.
+        "minimum_protocol_version": "TLSv1" if default_cert else _str(minimum) or "TLSv1",
+        "default_certificate": default_cert,
+    }
+
+
+def iam_role(r: TfResource, _: Companions) -> Normalised | None:
+    doc = r.get("assume_role_policy")
+    if not isinstance(doc, str):
+        return None
+    try:
+        statements = json.loads(doc).get("Statement", [])
+    except (ValueError, AttributeError):
+        return None
+    principals: list[str] = []
+    for st in statements if isinstance(statements, list) else [statements]:
+        p = st.get("Principal", {}) if isinstance(st, dict) else {}
+        if isinstance(p, str):
+            principals.append(p)
+        elif isinstance(p, dict):
+            for v in p.values():
+                principals.extend(str(x) for x in (v if isinstance(v, list) else [v]))
+    return "aws.iam.role", {
+        "role_name": _str(r.get("name")),
+        "trusted_principals": sorted(set(principals)),
+        "trusts_everyone": "*" in principals,
+    }
+
+
+def secret(r: TfResource, comp: Companions) -> Normalised:
+    rotation = comp.find("aws_secretsmanager_secret_rotation", r, _str(r.get("name")))
+    return "aws.secretsmanager.secret", {
+        "secret_name": _str(r.get("name")),
+        "rotation_enabled": rotation is not None,
+    }
+
+
+def backup_plan(r: TfResource, _: Companions) -> Normalised:
+    days = []
+    for rule in r.block.children("rule"):
+        for life in rule.children("lifecycle"):
+            value = r.sub_get(life, "delete_after")
+            if isinstance(value, int) and not isinstance(value, bool):
+                days.append(value)
+    return "aws.backup.plan", {
+        "plan_name": _str(r.get("name")),
+        "min_retention_days": min(days) if days else None,
+    }
+
+
 NORMALISERS: dict[str, Callable[[TfResource, Companions], Normalised | None]] = {
     "aws_s3_bucket": s3_bucket,
     "aws_ebs_volume": ebs_volume,
@@ -328,6 +404,12 @@ NORMALISERS: dict[str, Callable[[TfResource, Companions], Normalised | None]] = 
     "aws_efs_file_system": efs,
     "aws_ecr_repository": ecr,
     "aws_iam_policy": iam_policy,
+    "aws_lb_listener": lb_listener,
+    "aws_alb_listener": lb_listener,
+    "aws_cloudfront_distribution": cloudfront,
+    "aws_iam_role": iam_role,
+    "aws_secretsmanager_secret": secret,
+    "aws_backup_plan": backup_plan,
 }
 
 
