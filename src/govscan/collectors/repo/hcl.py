@@ -27,7 +27,7 @@ class Block:
     type: str
     labels: list[str]
     attrs: dict[str, Any]
-    """Attribute name -> tree-sitter expression node (evaluated on demand)."""
+    """Attribute name -> compiled expression (evaluated on demand with ``evaluate``)."""
     blocks: list[Block]
     line: int
     end_line: int
@@ -109,7 +109,7 @@ def _block(src: bytes, node: Any) -> Block:
                 if item.type == "attribute":
                     name = _text(src, item.children[0])
                     expr = next((c for c in item.children if c.type == "expression"), None)
-                    attrs[name] = (src, expr)
+                    attrs[name] = compile_expr(src, expr)
                 elif item.type == "block":
                     blocks.append(_block(src, item))
                 elif item.type == "comment":
@@ -123,93 +123,120 @@ def _block(src: bytes, node: Any) -> Block:
 
 _REF = re.compile(r"^(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)$")
 Resolver = Callable[[str, str], Any]
+Expr = tuple[Any, ...]
+"""A compiled expression: ("lit", v) | ("ref", kind, name) | ("unk", text) | ("tmpl", parts)
+| ("tup", items) | ("obj", pairs) | ("neg", e) | ("not", e). Compiling drops the parse tree,
+so a module's blocks do not keep every file's tree alive."""
 
 
 def evaluate(handle: Any, resolve: Resolver | None = None) -> Any:
-    """The static value of an attribute handle from ``Block.attrs``."""
+    """The static value of an attribute from ``Block.attrs``."""
     if handle is None:
         return None
-    src, node = handle
-    return _eval(src, node, resolve or (lambda kind, name: Unknown(f"{kind}.{name}")))
+    return _run(handle, resolve or (lambda kind, name: Unknown(f"{kind}.{name}")))
 
 
-def _eval(src: bytes, node: Any, resolve: Resolver) -> Any:
+def _run(e: Expr, resolve: Resolver) -> Any:
+    kind = e[0]
+    if kind == "lit":
+        return e[1]
+    if kind == "ref":
+        return resolve(e[1], e[2])
+    if kind == "unk":
+        return Unknown(e[1])
+    if kind == "tmpl":
+        parts: list[str] = []
+        for part in e[1]:
+            if isinstance(part, str):
+                parts.append(part)
+                continue
+            value = _run(part, resolve)
+            if isinstance(value, Unknown | dict | list):
+                return Unknown(e[2])
+            parts.append(_scalar_text(value))
+        return "".join(parts)
+    if kind == "tup":
+        return [_run(x, resolve) for x in e[1]]
+    if kind == "obj":
+        out: dict[str, Any] = {}
+        for key, value in e[1]:
+            k = key if isinstance(key, str) else _run(key, resolve)
+            if not isinstance(k, Unknown):
+                out[str(k)] = _run(value, resolve)
+        return out
+    if kind == "neg":
+        v = _run(e[1], resolve)
+        return -v if isinstance(v, int | float) and not isinstance(v, bool) else Unknown(e[2])
+    if kind == "not":
+        v = _run(e[1], resolve)
+        return (not v) if isinstance(v, bool) else Unknown(e[2])
+    return Unknown(str(e))
+
+
+def compile_expr(src: bytes, node: Any) -> Expr:
     if node is None:
-        return None
+        return ("lit", None)
     t = node.type
     named = [c for c in node.children if c.is_named]
     if t == "expression":
         if named and named[0].type == "variable_expr":
             text = _text(src, node).strip()
             m = _REF.match(text)
-            if m:
-                return resolve(m.group(1), m.group(2))
-            return Unknown(text)
-        return _eval(src, named[0], resolve) if len(named) == 1 else Unknown(_text(src, node))
-    if t == "literal_value":
-        return _eval(src, named[0], resolve)
+            return ("ref", m.group(1), m.group(2)) if m else ("unk", text)
+        return compile_expr(src, named[0]) if len(named) == 1 else ("unk", _text(src, node))
+    if t in ("literal_value", "template_expr", "collection_value"):
+        return compile_expr(src, named[0])
     if t == "numeric_lit":
         text = _text(src, node)
         try:
-            return int(text)
+            return ("lit", int(text))
         except ValueError:
-            return float(text)
+            return ("lit", float(text))
     if t == "bool_lit":
-        return _text(src, node) == "true"
+        return ("lit", _text(src, node) == "true")
     if t == "null_lit":
-        return None
+        return ("lit", None)
     if t == "string_lit":
-        return "".join(_text(src, c) for c in node.children if c.type == "template_literal")
-    if t == "template_expr":
-        return _eval(src, named[0], resolve)
+        return (
+            "lit",
+            "".join(_text(src, c) for c in node.children if c.type == "template_literal"),
+        )
     if t in ("quoted_template", "heredoc_template"):
-        parts: list[str] = []
+        parts: list[Any] = []
         for c in node.children:
             if c.type == "template_literal":
                 parts.append(_text(src, c))
             elif c.type == "template_interpolation":
                 inner = next((x for x in c.children if x.type == "expression"), None)
-                value = _eval(src, inner, resolve)
-                if isinstance(value, Unknown | dict | list):
-                    return Unknown(_text(src, node))
-                parts.append(_scalar_text(value))
+                parts.append(compile_expr(src, inner))
             elif c.type in ("template_directive", "template_for", "template_if"):
-                return Unknown(_text(src, node))
-        return "".join(parts)
-    if t == "collection_value":
-        return _eval(src, named[0], resolve)
+                return ("unk", _text(src, node))
+        return ("tmpl", parts, _text(src, node))
     if t == "tuple":
-        return [_eval(src, c, resolve) for c in node.children if c.type == "expression"]
+        return ("tup", [compile_expr(src, c) for c in node.children if c.type == "expression"])
     if t == "object":
-        out: dict[str, Any] = {}
+        pairs: list[tuple[Any, Expr]] = []
         for elem in node.children:
             if elem.type != "object_elem":
                 continue
             exprs = [c for c in elem.children if c.type == "expression"]
             if len(exprs) != 2:
                 continue
-            key_node = exprs[0]
-            key_text = _text(src, key_node).strip()
-            key = (
+            key_text = _text(src, exprs[0]).strip()
+            key: Any = (
                 key_text.strip('"')
                 if key_text.startswith('"') or "." not in key_text
-                else _eval(src, key_node, resolve)
+                else compile_expr(src, exprs[0])
             )
-            if isinstance(key, Unknown):
-                continue
-            out[str(key)] = _eval(src, exprs[1], resolve)
-        return out
-    if t == "operation":
-        inner = named[0] if named else None
-        if inner is not None and inner.type == "unary_operation":
-            value = _eval(src, next(c for c in inner.children if c.is_named), resolve)
-            op = _text(src, inner.children[0])
-            if op == "-" and isinstance(value, int | float) and not isinstance(value, bool):
-                return -value
-            if op == "!" and isinstance(value, bool):
-                return not value
-        return Unknown(_text(src, node))
-    return Unknown(_text(src, node))
+            pairs.append((key, compile_expr(src, exprs[1])))
+        return ("obj", pairs)
+    if t == "operation" and named and named[0].type == "unary_operation":
+        inner = named[0]
+        operand = next((c for c in inner.children if c.is_named), None)
+        op = _text(src, inner.children[0])
+        if op in ("-", "!") and operand is not None:
+            return ("neg" if op == "-" else "not", compile_expr(src, operand), _text(src, node))
+    return ("unk", _text(src, node))
 
 
 def _scalar_text(value: Any) -> str:
