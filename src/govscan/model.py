@@ -8,11 +8,13 @@ layer decided.
 
 from __future__ import annotations
 
+import abc
 import enum
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 
 class Severity(enum.Enum):
@@ -274,20 +276,105 @@ class RunInfo:
     as_of: date | None = None
 
 
+def result_order(r: Result) -> tuple[str, str, str, str]:
+    """The canonical order of results: by control, resource, status and message."""
+    return (r.control_id, r.resource.id, r.status.value, r.message)
+
+
+STATUS_TRIAGE = (Status.FAIL, Status.ERROR, Status.WAIVED, Status.PASS, Status.NOT_APPLICABLE)
+"""The order in which a reader wants to see statuses: what needs action first."""
+_TRIAGE_RANK = {s: i for i, s in enumerate(STATUS_TRIAGE)}
+
+
+def triage_order(r: Result) -> tuple[int, int, str, str]:
+    """Failures first, then by descending severity, control and resource."""
+    return (_TRIAGE_RANK[r.status], -r.severity.rank, r.control_id, r.resource.id)
+
+
+class ResultSet(abc.ABC):
+    """The results of a scan: re-iterable, always in :func:`result_order`.
+
+    A large scan keeps its results on disk (see ``engine.spool``) rather than in
+    memory; reporters only iterate, so they work the same on both.
+    """
+
+    __slots__ = ()
+
+    @abc.abstractmethod
+    def __iter__(self) -> Iterator[Result]: ...
+
+    @abc.abstractmethod
+    def __len__(self) -> int: ...
+
+    def counts(self) -> Mapping[tuple[Status, Severity], int]:
+        """Number of results per (status, severity)."""
+        return Counter((r.status, r.severity) for r in self)
+
+    def in_triage_order(self, statuses: Iterable[Status] | None = None) -> Iterator[Result]:
+        """The results (only those with one of ``statuses`` if given) in :func:`triage_order`."""
+        chosen = self if statuses is None else self.select(statuses)
+        return iter(sorted(chosen, key=triage_order))
+
+    def select(self, statuses: Iterable[Status]) -> Iterator[Result]:
+        """The results with one of ``statuses``, in canonical order."""
+        wanted = frozenset(statuses)
+        return (r for r in self if r.status in wanted)
+
+    def counts_by_control(self) -> dict[str, Counter[Status]]:
+        """Number of results per control and status."""
+        out: dict[str, Counter[Status]] = {}
+        for r in self:
+            out.setdefault(r.control_id, Counter())[r.status] += 1
+        return out
+
+    def first_per_control(self) -> dict[str, Result]:
+        """The first result (canonical order) of every control that has results."""
+        out: dict[str, Result] = {}
+        for r in self:
+            out.setdefault(r.control_id, r)
+        return out
+
+    def encoded(self) -> Iterator[str] | None:
+        """The results' compact JSON lines when the set already holds them, else None."""
+        return None
+
+
+class ResultList(tuple[Result, ...], ResultSet):
+    """Results held in memory (a bundle read back, a test, a small scan)."""
+
+    __slots__ = ()
+
+    def __new__(cls, results: Iterable[Result] = ()) -> ResultList:
+        return super().__new__(cls, sorted(results, key=result_order))
+
+    def __iter__(self) -> Iterator[Result]:
+        return tuple.__iter__(self)
+
+    def __len__(self) -> int:
+        return tuple.__len__(self)
+
+
 @dataclass(frozen=True)
 class ScanResult:
     """Everything a scan decided; what reporters and the evidence bundle read."""
 
     run: RunInfo
-    results: tuple[Result, ...]
+    results: ResultSet
+    """Plain tuples and lists are accepted and become a :class:`ResultList`."""
     errors: tuple[CollectionError, ...] = ()
     controls: tuple[Control, ...] = ()
     """The controls that were evaluated, for reporters that describe rules."""
     api_calls: tuple[ApiCall, ...] = ()
 
+    def __post_init__(self) -> None:
+        given: object = self.results
+        if not isinstance(given, ResultSet):
+            # The one exception to immutability: normalising the constructor's input.
+            object.__setattr__(self, "results", ResultList(cast(Iterable[Result], given)))
+
     @property
     def summary(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Status}
-        for r in self.results:
-            counts[r.status.value] += 1
+        for (status, _), n in self.results.counts().items():
+            counts[status.value] += n
         return counts

@@ -13,10 +13,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govscan.errors import CollectorError, ExitCode, UsageError, ValidationError
-from govscan.model import Control, Policy, ScanResult, Severity, Status
+from govscan.model import Control, Policy, Result, ResultSet, ScanResult, Severity, Status
+
+if TYPE_CHECKING:
+    from govscan.engine.spool import ResultSpool
+    from govscan.evidence.pseudonymise import Redactor
 
 log = logging.getLogger(__name__)
 
@@ -148,12 +152,37 @@ class _RedactingSink:
         self._writer.write(self._redactor.resource(resource))
 
 
+class _RedactedResults:
+    """Pseudonymises each result on its way into the spool.
+
+    A name can become known after results that mention it were spooled (an IAM
+    user listed after a policy naming it); ``seal`` revisits exactly those.
+    """
+
+    def __init__(self, spool: ResultSpool, redactor: Redactor) -> None:
+        self._spool = spool
+        self._redactor = redactor
+
+    def add(self, result: Result) -> None:
+        self._spool.add(self._redactor.result(result), self._redactor.known)
+
+    def seal(self) -> ResultSet:
+        final = self._redactor.known
+        # Names a row saw when it was spooled were already replaced and no longer match.
+        late = self._redactor.known_since(0)
+        if late:
+            needles = [json.dumps(n, ensure_ascii=False)[1:-1] for n in late]
+            self._spool.rewrite(final, self._redactor.result, needles)
+        return self._spool.seal()
+
+
 def exit_code_for(scan: ScanResult, fail_on: Severity | None) -> ExitCode:
     """Precedence: incomplete (3) over failures (1) over clean (0)."""
-    if scan.errors or any(r.status is Status.ERROR for r in scan.results):
+    counts = scan.results.counts()
+    if scan.errors or any(status is Status.ERROR for status, _ in counts):
         return ExitCode.INCOMPLETE
     if fail_on is not None and any(
-        r.status is Status.FAIL and r.severity >= fail_on for r in scan.results
+        status is Status.FAIL and severity >= fail_on for status, severity in counts
     ):
         return ExitCode.FAILURES
     return ExitCode.OK
@@ -189,15 +218,24 @@ def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = Non
 
         # The key lives only in memory: pseudonyms are stable within this bundle only.
         redactor = Redactor.with_random_key()
+    from govscan.engine.spool import ResultSpool
+
+    # The spool's temporary database lives as long as the returned ScanResult.
+    spool = ResultSpool()
+    results: Any = _RedactedResults(spool, redactor) if redactor is not None else spool
     with ResourceWriter(out_dir / "resources.jsonl.gz") as writer:
         sink = _RedactingSink(writer, redactor) if redactor is not None else writer
-        scan = run_scan(controls, policy, collectors, options, sink=sink, on_progress=on_progress)
-    if redactor is not None:
-        scan = replace(
-            scan,
-            results=tuple(redactor.result(r) for r in scan.results),
-            errors=tuple(redactor.error(e) for e in scan.errors),
+        scan = run_scan(
+            controls,
+            policy,
+            collectors,
+            options,
+            sink=sink,
+            results=results,
+            on_progress=on_progress,
         )
+    if redactor is not None:
+        scan = replace(scan, errors=tuple(redactor.error(e) for e in scan.errors))
     write_bundle(
         scan,
         out_dir,

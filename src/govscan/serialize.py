@@ -8,9 +8,9 @@ re-rendered from a bundle a year later.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
 from govscan.model import (
     ApiCall,
@@ -19,6 +19,7 @@ from govscan.model import (
     Location,
     ResourceRef,
     Result,
+    ResultList,
     RunInfo,
     ScanResult,
     Severity,
@@ -30,6 +31,19 @@ from govscan.model import (
 RESULTS_SCHEMA_ID = "govscan/results/v1"
 
 
+class Encoded:
+    """A list whose items arrive later, already encoded as compact JSON texts.
+
+    Lets :func:`write_json` stream a large array (results, SARIF results) into a
+    file without holding it; the items are written as they are, one per line.
+    """
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Iterable[str]) -> None:
+        self.items = items
+
+
 def dumps(doc: Any, depth: int = 2) -> str:
     """The one JSON layout govscan writes, so that bytes are reproducible.
 
@@ -37,21 +51,60 @@ def dumps(doc: Any, depth: int = 2) -> str:
     finding) is written on one line. Python's fast C encoder only runs without
     indentation, so this keeps 50,000-result documents quick to write and still
     readable line by line."""
-    return _pretty(doc, depth, 0) + "\n"
+    return "".join(_chunks(doc, depth, 0)) + "\n"
 
 
-def _pretty(value: Any, depth: int, level: int) -> str:
+def write_json(fp: IO[bytes], doc: Any, depth: int = 2, flush_at: int = 1 << 16) -> None:
+    """Write ``dumps(doc, depth)`` to ``fp`` piece by piece; :class:`Encoded` lists stream."""
+    buf: list[str] = []
+    size = 0
+    for chunk in _chunks(doc, depth, 0):
+        buf.append(chunk)
+        size += len(chunk)
+        if size >= flush_at:
+            fp.write("".join(buf).encode("utf-8"))
+            buf.clear()
+            size = 0
+    buf.append("\n")
+    fp.write("".join(buf).encode("utf-8"))
+
+
+def encode_compact(value: Any) -> str:
+    """One value on one line, as the deep levels of :func:`dumps` write it."""
+    return _COMPACT.encode(value)
+
+
+def _chunks(value: Any, depth: int, level: int) -> Iterator[str]:
+    if isinstance(value, Encoded):
+        yield from _encoded_chunks(value, level)
+        return
     if level >= depth or not isinstance(value, dict | list | tuple) or not value:
-        return _COMPACT.encode(value)
+        yield _COMPACT.encode(value)
+        return
     pad = "  " * (level + 1)
     end = "  " * level
     if isinstance(value, dict):
-        items = [
-            f"{pad}{_COMPACT.encode(str(k))}: {_pretty(v, depth, level + 1)}"
-            for k, v in value.items()
-        ]
-        return "{\n" + ",\n".join(items) + "\n" + end + "}"
-    return "[\n" + ",\n".join(pad + _pretty(v, depth, level + 1) for v in value) + "\n" + end + "]"
+        yield "{\n"
+        for i, (k, v) in enumerate(value.items()):
+            yield ",\n" + pad if i else pad
+            yield _COMPACT.encode(str(k)) + ": "
+            yield from _chunks(v, depth, level + 1)
+        yield "\n" + end + "}"
+        return
+    yield "[\n"
+    for i, v in enumerate(value):
+        yield ",\n" + pad if i else pad
+        yield from _chunks(v, depth, level + 1)
+    yield "\n" + end + "]"
+
+
+def _encoded_chunks(value: Encoded, level: int) -> Iterator[str]:
+    pad = "  " * (level + 1)
+    first = True
+    for text in value.items:
+        yield ("[\n" + pad if first else ",\n" + pad) + text
+        first = False
+    yield "[]" if first else "\n" + "  " * level + "]"
 
 
 def _default(value: Any) -> Any:
@@ -123,6 +176,63 @@ def result_to_dict(r: Result) -> dict[str, Any]:
             "inline": r.waiver.inline,
         }
     return out
+
+
+class ResultEncoder:
+    """``encode_compact(result_to_dict(r))``, faster for the many results a scan makes.
+
+    Results of one control share their title, severity and framework mapping, and
+    consecutive results usually share their resource; those parts are encoded
+    once and reused. The output is byte for byte that of the plain path.
+    """
+
+    __slots__ = ("_controls", "_ref", "_ref_text")
+
+    def __init__(self) -> None:
+        self._controls: dict[str, tuple[str, Severity, Mapping[str, Any], str, str]] = {}
+        self._ref: ResourceRef | None = None
+        self._ref_text = ""
+
+    def __call__(self, r: Result) -> str:
+        enc = _COMPACT.encode
+        cached = self._controls.get(r.control_id)
+        if (
+            cached is None
+            or cached[0] != r.title
+            or cached[1] is not r.severity
+            or (cached[2] is not r.frameworks and cached[2] != r.frameworks)
+        ):
+            head = (
+                '{"control_id": '
+                + enc(r.control_id)
+                + ', "title": '
+                + enc(r.title)
+                + ', "severity": '
+                + enc(r.severity.value)
+                + ', "status": '
+            )
+            frameworks = enc({k: list(v) for k, v in r.frameworks.items()})
+            cached = (r.title, r.severity, r.frameworks, head, frameworks)
+            self._controls[r.control_id] = cached
+        if r.resource is not self._ref:
+            self._ref = r.resource
+            self._ref_text = enc(ref_to_dict(r.resource))
+        text = (
+            cached[3]
+            + enc(r.status.value)
+            + ', "resource": '
+            + self._ref_text
+            + ', "frameworks": '
+            + cached[4]
+            + ', "message": '
+            + enc(r.message)
+            + ', "evidence": '
+            + enc(r.evidence)
+        )
+        if r.waiver is None:
+            return text + "}"
+        waiver = result_to_dict(r)["waiver"]
+        return text + ', "waiver": ' + enc(waiver) + "}"
 
 
 def result_from_dict(doc: Mapping[str, Any]) -> Result:
@@ -293,7 +403,7 @@ def scan_from_dict(
     """Rebuild a ScanResult from results.json plus the bundle's controls and call log."""
     return ScanResult(
         run=run_from_dict(doc["run"]),
-        results=tuple(result_from_dict(r) for r in doc.get("results", ())),
+        results=ResultList(result_from_dict(r) for r in doc.get("results", ())),
         errors=tuple(error_from_dict(e) for e in doc.get("errors", ())),
         controls=tuple(control_from_dict(c) for c in controls),
         api_calls=tuple(api_call_from_dict(a) for a in api_calls),

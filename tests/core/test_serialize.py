@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import random
 from datetime import UTC, date, datetime
 
 import jsonschema
+import pytest
 
 from govscan.model import (
     ApiCall,
@@ -22,11 +26,14 @@ from govscan.model import (
 )
 from govscan.schemas import schema
 from govscan.serialize import (
+    Encoded,
     api_call_to_dict,
     control_to_dict,
     dumps,
+    encode_compact,
     scan_from_dict,
     scan_to_dict,
+    write_json,
 )
 
 
@@ -120,3 +127,39 @@ def test_results_json_is_schema_valid_and_round_trips() -> None:
     )
     assert again == scan
     assert dumps(scan_to_dict(again)) == dumps(doc)
+
+
+def _random_doc(rng: random.Random, level: int = 0) -> object:
+    if level > 4 or rng.random() < 0.3:
+        return rng.choice([1, 2.5, "x", "\u00fc<&>", None, True, [], {}])
+    if rng.random() < 0.5:
+        return [_random_doc(rng, level + 1) for _ in range(rng.randint(0, 3))]
+    return {f"k{i}": _random_doc(rng, level + 1) for i in range(rng.randint(0, 3))}
+
+
+def test_streamed_json_is_the_same_bytes_as_dumps() -> None:
+    rng = random.Random(5)
+    for _ in range(500):
+        doc, depth = _random_doc(rng), rng.randint(0, 5)
+        buf = io.BytesIO()
+        write_json(buf, doc, depth, flush_at=rng.randint(1, 64))
+        assert buf.getvalue().decode("utf-8") == dumps(doc, depth)
+
+
+@pytest.mark.parametrize("items", [[], [{"a": 1}], [{"a": 1}, [2, "\u00e4"]]])
+def test_encoded_lists_stream_in_the_layout_of_plain_lists(items: list[object]) -> None:
+    buf = io.BytesIO()
+    doc = {"head": 1, "items": Encoded(encode_compact(i) for i in items), "tail": []}
+    write_json(buf, doc)
+    assert buf.getvalue().decode("utf-8") == dumps({"head": 1, "items": items, "tail": []})
+
+
+def test_results_json_streams_the_same_bytes_as_the_whole_document() -> None:
+    from govscan.evidence.files import results_bytes, results_sha256
+
+    from ..reporters.sample_scan import sample_scan
+
+    scan = sample_scan()
+    data = results_bytes(scan)
+    assert data.decode("utf-8") == dumps(scan_to_dict(scan))
+    assert results_sha256(scan) == hashlib.sha256(data).hexdigest()

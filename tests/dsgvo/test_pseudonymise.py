@@ -136,3 +136,56 @@ def test_looks_like_person(value: str, strict: bool, expected: bool) -> None:
 
 def test_redact_module_re_exports_the_redactor() -> None:
     assert ReExported is Redactor
+
+
+def _about(resource_id: str, message: str) -> Result:
+    return Result(
+        control_id="aws.iam.policy-no-wildcards",
+        title="No wildcard policies",
+        severity=Severity.HIGH,
+        status=Status.FAIL,
+        resource=ResourceRef("aws.iam.policy", resource_id, "deploy", "aws", "123456789012"),
+        frameworks={},
+        message=message,
+    )
+
+
+def test_a_name_learned_late_is_replaced_in_results_spooled_before() -> None:
+    """A policy naming a user can be judged before the user is listed: the spooled
+    result is revisited when the spool is sealed, as if redacted at the end."""
+    from govscan.engine.spool import ResultSpool
+    from govscan.runner import _RedactedResults
+
+    early = _about("arn:aws:iam::123456789012:policy/deploy", "grants erika.mustermann s3:*")
+    untouched = _about("arn:aws:iam::123456789012:policy/other", "grants nobody s3:*")
+    user = Result(
+        control_id="aws.iam.user-mfa",
+        title="MFA",
+        severity=Severity.HIGH,
+        status=Status.FAIL,
+        resource=_user().ref,
+        frameworks={},
+        message="erika.mustermann has no MFA",
+    )
+    redactor = Redactor(KEY_A)
+    sink = _RedactedResults(ResultSpool(), redactor)
+    for r in (early, untouched, user):
+        sink.add(r)
+    results = {r.resource.id: r for r in sink.seal()}
+
+    pseudonym = Redactor(KEY_A).pseudonym("erika.mustermann")
+    assert results[early.resource.id].message == f"grants {pseudonym} s3:*"
+    assert results[untouched.resource.id].message == "grants nobody s3:*"
+    assert results[user.resource.id.replace("erika.mustermann", pseudonym)].message == (
+        f"{pseudonym} has no MFA"
+    )
+    assert "erika" not in json.dumps([r.message + r.resource.id for r in results.values()])
+
+
+def test_names_are_replaced_longest_first_in_one_pass() -> None:
+    r = Redactor(KEY_A)
+    r.learn(["anna", "anna.schmidt"])
+    out = r.text("owner anna.schmidt, deputy anna; annabelle stays")
+    assert out == (
+        f"owner {r.pseudonym('anna.schmidt')}, deputy {r.pseudonym('anna')}; annabelle stays"
+    )

@@ -100,3 +100,30 @@ def test_output_does_not_depend_on_result_order(fmt: str) -> None:
 def test_an_empty_scan_renders(fmt: str) -> None:
     scan = replace(sample_scan(), results=(), errors=(), controls=(), api_calls=())
     assert get_reporter(fmt).render(scan, ReportOptions())
+
+
+def test_a_reporter_must_render_or_write() -> None:
+    from govscan.reporters.interface import Reporter
+
+    with pytest.raises(TypeError, match="render\\(\\) or write\\(\\)"):
+
+        class Nothing(Reporter):
+            format = "nothing"
+            filename = "nothing.txt"
+
+
+def test_a_render_only_reporter_can_still_be_written() -> None:
+    import io
+
+    from govscan.reporters.interface import Reporter
+
+    class Plain(Reporter):
+        format = "plain"
+        filename = "plain.txt"
+
+        def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
+            return f"{len(scan.results)} results".encode()
+
+    buf = io.BytesIO()
+    Plain().write(sample_scan(), ReportOptions(), buf)
+    assert buf.getvalue() == f"{len(sample_scan().results)} results".encode()

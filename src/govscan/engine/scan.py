@@ -1,8 +1,9 @@
 """Run a scan: collectors stream resources, controls judge each one as it arrives.
 
 Collectors run concurrently in worker threads and hand items over through a
-bounded queue; the evaluating thread keeps no resource after judging it, so
-memory grows with the number of results, not with the raw collected data.
+bounded queue; the evaluating thread keeps no resource after judging it and
+hands each result to a sink (a disk spool for real scans), so memory stays
+flat however many resources and results a scan has.
 Every control that needed data a collector could not read gets an ``error``
 result for that scope: a scan never passes a control it could not judge.
 """
@@ -36,6 +37,8 @@ from govscan.model import (
     Resource,
     ResourceRef,
     Result,
+    ResultList,
+    ResultSet,
     RunInfo,
     ScanResult,
     Status,
@@ -49,6 +52,27 @@ _DONE = object()
 
 class ResourceSink(Protocol):
     def write(self, resource: Resource) -> None: ...
+
+
+class ResultSink(Protocol):
+    """Where results go as they are decided; ``seal`` hands back the finished set."""
+
+    def add(self, result: Result) -> None: ...
+
+    def seal(self) -> ResultSet: ...
+
+
+class MemoryResults:
+    """The default sink: results kept in memory (tests, small scans)."""
+
+    def __init__(self) -> None:
+        self._results: list[Result] = []
+
+    def add(self, result: Result) -> None:
+        self._results.append(result)
+
+    def seal(self) -> ResultSet:
+        return ResultList(self._results)
 
 
 @dataclass(frozen=True)
@@ -77,7 +101,6 @@ class _Compiled:
 
 @dataclass
 class _State:
-    results: list[Result] = field(default_factory=list)
     errors: list[CollectionError] = field(default_factory=list)
     seen_types: set[tuple[str, str]] = field(default_factory=set)
     """(resource type, origin) pairs for which at least one resource arrived."""
@@ -297,9 +320,14 @@ def run_scan(
     options: ScanOptions,
     *,
     sink: ResourceSink | None = None,
+    results: ResultSink | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ScanResult:
-    """Collect, evaluate and assemble the ScanResult of one run."""
+    """Collect, evaluate and assemble the ScanResult of one run.
+
+    Results go to ``results`` as they are decided (in memory unless the caller
+    passes a spool); nothing here keeps them.
+    """
     started = datetime.now(UTC)
     evaluator = Evaluator(controls, policy, options.as_of)
     plans = plan_collectors(collectors, controls, policy.values)
@@ -310,7 +338,14 @@ def run_scan(
     threads = [_start(p.collector, p.plan, items) for p in first]
     remaining = len(threads)
     n_resources = 0
-    emit = state.results.append
+    out: ResultSink = results if results is not None else MemoryResults()
+    n_results = 0
+
+    def emit(result: Result) -> None:
+        nonlocal n_results
+        n_results += 1
+        out.add(result)
+
     while remaining or late:
         if not remaining:
             # Collectors that judge the others' scopes start once those are known.
@@ -334,7 +369,7 @@ def run_scan(
         evaluator.evaluate(item, emit)
         n_resources += 1
         if on_progress is not None and n_resources % 500 == 0:
-            on_progress(n_resources, len(state.results))
+            on_progress(n_resources, n_results)
     for t in threads:
         t.join()
 
@@ -345,10 +380,10 @@ def run_scan(
         if not e.fields
         for t in (e.resource_types or collector_types.get(e.collector, ()))
     }
-    results = state.results
-    results.extend(_error_results(controls, state.errors, collector_types))
-    results.extend(_not_applicable(controls, state, [p.collector for p in plans], errored))
-    results.sort(key=lambda r: (r.control_id, r.resource.id))
+    for r in _error_results(controls, state.errors, collector_types):
+        emit(r)
+    for r in _not_applicable(controls, state, [p.collector for p in plans], errored):
+        emit(r)
 
     targets: list[Target] = []
     calls: list[ApiCall] = []
@@ -370,7 +405,7 @@ def run_scan(
     )
     return ScanResult(
         run=run,
-        results=tuple(results),
+        results=out.seal(),
         errors=tuple(state.errors),
         controls=tuple(controls),
         api_calls=tuple(sorted(calls, key=lambda a: (a.account, a.region, a.service, a.operation))),

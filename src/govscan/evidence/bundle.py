@@ -77,7 +77,8 @@ def render_into(
     for fmt in formats:
         reporter = get_reporter(fmt)
         path = out_dir / reporter.filename
-        path.write_bytes(reporter.render(scan, options))
+        with path.open("wb") as fh:
+            reporter.write(scan, options, fh)
         written.append(path)
     return written
 
@@ -98,7 +99,7 @@ def write_step_summary(
     path = Path(target)
     try:
         with path.open("ab") as fh:
-            fh.write(MarkdownReporter().render(scan, options))
+            MarkdownReporter().write(scan, options, fh)
     except OSError as exc:
         log.warning("cannot write the job summary to %s: %s", path, exc.strerror)
         return None
@@ -128,8 +129,6 @@ def write_bundle(
     previous = _previous_files(out_dir)
     written = {RESOURCES} if (out_dir / RESOURCES).is_file() else set()
     for name, data in data_files(scan).items():
-        if name == RESULTS:
-            continue  # written by the json reporter below: one source of those bytes
         (out_dir / name).write_bytes(data)
         written.add(name)
     ordered = ["json", *[f for f in formats if f != "json"]]

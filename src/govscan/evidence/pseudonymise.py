@@ -77,13 +77,15 @@ def looks_like_person(value: str, *, strict: bool = False) -> bool:
 class Redactor:
     """Keyed pseudonyms for the personal data of one bundle or report."""
 
-    __slots__ = ("__key", "_known")
+    __slots__ = ("__key", "_known", "_names_at", "_names_re")
 
     def __init__(self, key: bytes) -> None:
         if len(key) < 16:
             raise ValueError("the pseudonymisation key needs at least 16 bytes")
         self.__key = bytes(key)
         self._known: dict[str, str] = {}
+        self._names_re: re.Pattern[str] | None = None
+        self._names_at = 0
 
     @classmethod
     def with_random_key(cls) -> Redactor:
@@ -107,6 +109,15 @@ class Redactor:
         self._known.setdefault(value, out)
         return out
 
+    @property
+    def known(self) -> int:
+        """How many values have pseudonyms so far (grows as a scan goes on)."""
+        return len(self._known)
+
+    def known_since(self, count: int) -> list[str]:
+        """The values that got a pseudonym after :attr:`known` was ``count``."""
+        return list(self._known)[count:]
+
     def learn(self, names: Iterable[str]) -> None:
         """Personal identifiers to replace wherever they appear in free text."""
         for n in names:
@@ -115,12 +126,32 @@ class Redactor:
 
     def text(self, value: str) -> str:
         """A string with e-mail addresses, IAM user names and learned names replaced."""
-        out = _IAM_USER_ARN.sub(lambda m: m.group(1) + self.pseudonym(m.group(2)), value)
-        out = _EMAIL.sub(lambda m: self.pseudonym(m.group(0)), out)
-        for name in sorted(self._known, key=len, reverse=True):
-            if name in out and not _PSEUDONYM.match(name):
-                out = re.sub(rf"(?<![\w.@-]){re.escape(name)}(?![\w@-])", self._known[name], out)
+        out = value
+        # The substring tests spare most strings (ids, flags, regions) any regex at all.
+        if ":user/" in out:
+            out = _IAM_USER_ARN.sub(lambda m: m.group(1) + self.pseudonym(m.group(2)), out)
+        if "@" in out:
+            out = _EMAIL.sub(lambda m: self.pseudonym(m.group(0)), out)
+        names = self._names()
+        if names is not None:
+            out = names.sub(lambda m: self._known[m.group(0)], out)
         return out
+
+    def _names(self) -> re.Pattern[str] | None:
+        """One pattern for every known value, longest first, rebuilt when one is added."""
+        if self._names_at != len(self._known):
+            self._names_at = len(self._known)
+            alternatives = sorted(
+                (n for n in self._known if not _PSEUDONYM.match(n)), key=len, reverse=True
+            )
+            self._names_re = (
+                re.compile(
+                    r"(?<![\w.@-])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w@-])"
+                )
+                if alternatives
+                else None
+            )
+        return self._names_re
 
     def data(self, value: Any, key: str = "") -> Any:
         """A copy of JSON-like data with personal values pseudonymised."""
@@ -150,7 +181,10 @@ class Redactor:
     def ref(self, ref: ResourceRef) -> ResourceRef:
         if ref.type in USER_TYPES and ref.name and not _PSEUDONYM.match(ref.name):
             self.learn([ref.name])
-        return replace(ref, id=self.text(ref.id), name=self.text(ref.name))
+        rid, name = self.text(ref.id), self.text(ref.name)
+        if rid == ref.id and name == ref.name:
+            return ref
+        return replace(ref, id=rid, name=name)
 
     def resource(self, resource: Resource) -> Resource:
         ref = self.ref(resource.ref)
@@ -164,12 +198,10 @@ class Redactor:
 
     def result(self, result: Result) -> Result:
         ref = self.ref(result.resource)
-        return replace(
-            result,
-            resource=ref,
-            message=self.text(result.message),
-            evidence=self.text(result.evidence),
-        )
+        message, evidence = self.text(result.message), self.text(result.evidence)
+        if ref is result.resource and message == result.message and evidence == result.evidence:
+            return result
+        return replace(result, resource=ref, message=message, evidence=evidence)
 
     def error(self, error: CollectionError) -> CollectionError:
         return replace(error, message=self.text(error.message))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 REDACTED = "[redacted]"
@@ -30,7 +31,9 @@ _REFERENCE_SUFFIX = re.compile(
 _PEM_PRIVATE = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 
 
+@lru_cache(maxsize=4096)
 def is_secret_key(key: str) -> bool:
+    # Cached: a scan asks about the same few hundred keys for every resource.
     return bool(_SECRET_KEY.search(key)) and not _REFERENCE_SUFFIX.search(key)
 
 
@@ -43,7 +46,9 @@ def redact(value: Any, key: str = "") -> Any:
     if isinstance(value, set | frozenset):
         return [redact(v, key) for v in sorted(value, key=str)]
     if isinstance(value, str):
-        if value and (is_secret_key(key) or _PEM_PRIVATE.search(value)):
+        if value and (
+            is_secret_key(key) or ("PRIVATE KEY" in value and _PEM_PRIVATE.search(value))
+        ):
             return REDACTED
         return value
     if isinstance(value, datetime | date):

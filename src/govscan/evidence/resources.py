@@ -63,7 +63,10 @@ class ResourceWriter:
 
     def __enter__(self) -> ResourceWriter:
         self._raw = self.path.open("wb")
-        self._gz = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0)
+        # Level 6 (zlib's default) is several times faster than gzip's 9 for ~3% more bytes.
+        self._gz = gzip.GzipFile(
+            filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=6
+        )
         return self
 
     def write(self, resource: Resource) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import ClassVar
+from typing import IO, ClassVar
 
 from govscan.model import Result, ScanResult
 from govscan.reporters.interface import Reporter, ReportOptions
@@ -73,13 +73,12 @@ class CsvReporter(Reporter):
     format: ClassVar[str] = "csv"
     filename: ClassVar[str] = "results.csv"
 
-    def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
-        buf = io.StringIO(newline="")
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow(COLUMNS)
-        for r in sorted(
-            scan.results,
-            key=lambda r: (r.control_id, r.resource.id, r.status.value, r.message),
-        ):
-            writer.writerow(_row(r))
-        return buf.getvalue().encode("utf-8")
+    def write(self, scan: ScanResult, options: ReportOptions, fp: IO[bytes]) -> None:
+        text = io.TextIOWrapper(fp, encoding="utf-8", newline="", write_through=False)
+        try:
+            writer = csv.writer(text, lineterminator="\r\n")
+            writer.writerow(COLUMNS)
+            writer.writerows(map(_row, scan.results))
+            text.flush()
+        finally:
+            text.detach()  # the caller owns fp

@@ -16,7 +16,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 import yaml
 
@@ -72,8 +72,8 @@ def _environment() -> Any:
     )
 
 
-def _requirement_status(results: Iterable[Result]) -> str:
-    statuses = {r.status for r in results}
+def _requirement_status(found: Iterable[Status]) -> str:
+    statuses = set(found)
     if not statuses:
         return "not_assessed"
     if Status.FAIL in statuses:
@@ -141,20 +141,74 @@ def _esc(text: str) -> str:
     )
 
 
+_DATA_MARK = "\x00govscan-data\x00"
+"""Stands in for the findings JSON while the page around it is rendered."""
+
+
+class _Digest:
+    """What the detail sections need from all results, gathered in one pass."""
+
+    def __init__(self, scan: ScanResult) -> None:
+        self.statuses = scan.results.counts_by_control()
+        # Affected results per control and status, first DETAIL_LIMIT of each in
+        # canonical order: enough to list the first DETAIL_LIMIT by status.
+        self.affected: dict[str, dict[Status, list[Result]]] = defaultdict(dict)
+        self.error_results: list[Result] = []
+        facets: dict[str, set[str]] = defaultdict(set)
+        for r in scan.results:
+            ref = r.resource
+            for name, value in (
+                ("status", r.status.value),
+                ("severity", r.severity.value),
+                ("provider", ref.provider),
+                ("account", ref.account),
+                ("region", ref.region),
+            ):
+                if value:
+                    facets[name].add(value)
+            facets["framework"].update(r.frameworks)
+            if r.status in _AFFECTED:
+                kept = self.affected[r.control_id].setdefault(r.status, [])
+                if len(kept) < DETAIL_LIMIT:
+                    kept.append(r)
+                if r.status is Status.ERROR and len(self.error_results) < ERROR_LIMIT:
+                    self.error_results.append(r)
+        self.facets = {k: sorted(v) for k, v in facets.items()}
+        for f in ("status", "severity", "provider", "account", "region", "framework"):
+            self.facets.setdefault(f, [])
+
+    def status_of(self, control_ids: Iterable[str]) -> str:
+        return _requirement_status(
+            s for cid in control_ids for s, n in self.statuses.get(cid, {}).items() if n
+        )
+
+    def counts(self, control_ids: Iterable[str], labels: Mapping[str, str]) -> str:
+        c: Counter[str] = Counter()
+        for cid in control_ids:
+            for s, n in self.statuses.get(cid, {}).items():
+                c[s.value] += n
+        return ", ".join(f"{c[s]} {labels[s]}" for s in _STATUS_ORDER if c[s])
+
+
+_AFFECTED = (Status.ERROR, Status.FAIL, Status.WAIVED)
+"""Statuses listed per control, in the order of their values (the detail sort)."""
+
+ERROR_LIMIT = 200
+"""Results that could not be judged, listed in the errors section."""
+
+
 class HtmlReporter(Reporter):
     format: ClassVar[str] = "html"
     filename: ClassVar[str] = "report.html"
 
-    def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
+    def write(self, scan: ScanResult, options: ReportOptions, fp: IO[bytes]) -> None:
+        """The page around the findings, then the findings streamed in triage order."""
         from govscan.catalog.frameworks import load_frameworks
 
         labels = _labels(options.lang)
         css, js = _assets()
-        by_control: dict[str, list[Result]] = defaultdict(list)
-        for r in scan.results:
-            by_control[r.control_id].append(r)
-
-        frameworks, scores = self._frameworks(scan, by_control, labels, load_frameworks())
+        digest = _Digest(scan)
+        frameworks, scores = self._frameworks(scan, digest, labels, load_frameworks())
         dsgvo = next((f for f in frameworks if f["key"] == "dsgvo"), None)
         dsgvo_rows = [
             req
@@ -164,7 +218,10 @@ class HtmlReporter(Reporter):
             and req["id"].split("(")[0]
             in ("Art. 28", "Art. 30", "Art. 32", "Art. 44", "Art. 45", "Art. 46")
         ]
-        severity_counts = Counter(r.severity for r in scan.results if r.status is Status.FAIL)
+        severity_counts: Counter[Severity] = Counter()
+        for (status, severity), n in scan.results.counts().items():
+            if status is Status.FAIL:
+                severity_counts[severity] += n
         context = {
             "lang": options.lang if options.lang in ("en", "de") else "en",
             "t": labels,
@@ -181,25 +238,62 @@ class HtmlReporter(Reporter):
             "score_chart": _trusted(_bar_chart(scores)),
             "frameworks": frameworks,
             "dsgvo": dsgvo_rows,
-            "control_details": self._control_details(scan, by_control, labels),
+            "control_details": self._control_details(scan, digest, labels),
             "errors": sorted(
                 scan.errors,
                 key=lambda e: (e.collector, e.account, e.region, e.operation, e.message),
             ),
-            "error_results": sorted(
-                (r for r in scan.results if r.status is Status.ERROR),
-                key=lambda r: (r.control_id, r.resource.id),
-            )[:200],
+            "error_results": digest.error_results,
             "manifest_hash": options.manifest_hash,
-            "data_json": _trusted(_json_for_script(self._data(scan, labels))),
+            "data_json": _trusted(_DATA_MARK),
         }
-        html: str = _environment().get_template("report.html.j2").render(context)
-        return html.encode("utf-8")
+        page: str = _environment().get_template("report.html.j2").render(context)
+        head, tail = page.split(_DATA_MARK)
+        fp.write(head.encode("utf-8"))
+        self._write_data(scan, digest, labels, fp)
+        fp.write(tail.encode("utf-8"))
+
+    @staticmethod
+    def _write_data(
+        scan: ScanResult, digest: _Digest, labels: Mapping[str, str], fp: IO[bytes]
+    ) -> None:
+        """The findings as script-safe JSON: ``{"facets": ..., "labels": ..., "rows": [...]}``
+        with sorted keys, rows in triage order, written in pieces."""
+        fp.write(
+            (
+                '{"facets":'
+                + _json_for_script(digest.facets)
+                + ',"labels":'
+                + _json_for_script(dict(labels))
+                + ',"rows":['
+            ).encode("utf-8")
+        )
+        buf: list[str] = []
+        for i, r in enumerate(scan.results.in_triage_order()):
+            ref = r.resource
+            row = {
+                "status": r.status.value,
+                "severity": r.severity.value,
+                "control": r.control_id,
+                "id": ref.id,
+                "name": ref.name or ref.id,
+                "provider": ref.provider,
+                "account": ref.account,
+                "region": ref.region,
+                "message": r.message,
+                "frameworks": sorted(r.frameworks),
+            }
+            buf.append(("," if i else "") + _json_for_script(row))
+            if len(buf) >= 1000:
+                fp.write("".join(buf).encode("utf-8"))
+                buf.clear()
+        buf.append("]}")
+        fp.write("".join(buf).encode("utf-8"))
 
     @staticmethod
     def _frameworks(
         scan: ScanResult,
-        by_control: Mapping[str, list[Result]],
+        digest: _Digest,
         labels: Mapping[str, str],
         catalogs: Mapping[str, Any],
     ) -> tuple[list[dict[str, Any]], list[tuple[str, float, str]]]:
@@ -215,10 +309,7 @@ class HtmlReporter(Reporter):
             counts: Counter[str] = Counter()
             for req in fw.requirements:
                 cids = sorted(controls_for.get((key, req.id), []))
-                if cids:
-                    status = _requirement_status(r for c in cids for r in by_control.get(c, ()))
-                else:
-                    status = "manual"
+                status = digest.status_of(cids) if cids else "manual"
                 counts[status] += 1
                 label = (
                     labels["manual"]
@@ -232,7 +323,7 @@ class HtmlReporter(Reporter):
                         "status": status,
                         "status_label": label,
                         "controls": cids,
-                        "counts": _counts(by_control, cids, labels),
+                        "counts": digest.counts(cids, labels),
                     }
                 )
             assessed = counts["pass"] + counts["fail"] + counts["error"]
@@ -266,16 +357,15 @@ class HtmlReporter(Reporter):
 
     @staticmethod
     def _control_details(
-        scan: ScanResult, by_control: Mapping[str, list[Result]], labels: Mapping[str, str]
+        scan: ScanResult, digest: _Digest, labels: Mapping[str, str]
     ) -> list[dict[str, Any]]:
         out = []
         for c in sorted(scan.controls, key=lambda c: (-c.severity.rank, c.id)):
-            results = by_control.get(c.id, [])
-            affected = sorted(
-                (r for r in results if r.status in (Status.FAIL, Status.ERROR, Status.WAIVED)),
-                key=lambda r: (r.status.value, r.resource.id, r.message),
-            )
-            status = _requirement_status(results)
+            kept = digest.affected.get(c.id, {})
+            affected = [r for s in _AFFECTED for r in kept.get(s, ())][:DETAIL_LIMIT]
+            statuses = digest.statuses.get(c.id, Counter())
+            total_affected = sum(statuses[s] for s in _AFFECTED)
+            status = digest.status_of([c.id])
             out.append(
                 {
                     "id": c.id,
@@ -286,7 +376,7 @@ class HtmlReporter(Reporter):
                     "description": c.description,
                     "remediation": c.remediation,
                     "frameworks": sorted((k, list(v)) for k, v in c.frameworks.items()),
-                    "counts": _counts(by_control, [c.id], labels),
+                    "counts": digest.counts([c.id], labels),
                     "affected": [
                         {
                             "name": r.resource.name or r.resource.id,
@@ -294,48 +384,9 @@ class HtmlReporter(Reporter):
                             "status": labels.get(r.status.value, r.status.value),
                             "message": r.message,
                         }
-                        for r in affected[:DETAIL_LIMIT]
+                        for r in affected
                     ],
-                    "more": max(0, len(affected) - DETAIL_LIMIT),
+                    "more": max(0, total_affected - DETAIL_LIMIT),
                 }
             )
         return out
-
-    @staticmethod
-    def _data(scan: ScanResult, labels: Mapping[str, str]) -> dict[str, Any]:
-        rows = []
-        facets: dict[str, set[str]] = defaultdict(set)
-        for r in scan.results:
-            fws = sorted(r.frameworks)
-            row: dict[str, Any] = {
-                "status": r.status.value,
-                "severity": r.severity.value,
-                "control": r.control_id,
-                "id": r.resource.id,
-                "name": r.resource.name or r.resource.id,
-                "provider": r.resource.provider,
-                "account": r.resource.account,
-                "region": r.resource.region,
-                "message": r.message,
-                "frameworks": fws,
-            }
-            rows.append(row)
-            for f in ("status", "severity", "provider", "account", "region"):
-                if row[f]:
-                    facets[f].add(row[f])
-            facets["framework"].update(fws)
-        order = {s: i for i, s in enumerate(_STATUS_ORDER)}
-        rows.sort(
-            key=lambda x: (order[x["status"]], -Severity(x["severity"]).rank, x["control"], x["id"])
-        )
-        facet_lists = {k: sorted(v) for k, v in facets.items()}
-        for f in ("status", "severity", "provider", "account", "region", "framework"):
-            facet_lists.setdefault(f, [])
-        return {"rows": rows, "facets": facet_lists, "labels": dict(labels)}
-
-
-def _counts(
-    by_control: Mapping[str, list[Result]], cids: Iterable[str], labels: Mapping[str, str]
-) -> str:
-    c: Counter[str] = Counter(r.status.value for cid in cids for r in by_control.get(cid, ()))
-    return ", ".join(f"{c[s]} {labels[s]}" for s in _STATUS_ORDER if c[s])

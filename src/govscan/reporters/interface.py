@@ -1,15 +1,20 @@
 """The interface every report format implements.
 
-A reporter reads a finished, immutable ``ScanResult`` and returns bytes; it
+A reporter reads a finished, immutable ``ScanResult`` and produces bytes; it
 never sees the engine or a collector.  The same inputs give the same bytes,
 which is what lets ``govscan report`` re-render a bundle byte for byte.
+
+A reporter implements ``render`` (the whole report as bytes) or ``write`` (the
+report streamed into a file); the built-in formats stream, so a report of a
+million results never exists in memory at once.
 """
 
 from __future__ import annotations
 
 import abc
+import io
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import IO, Any, ClassVar
 
 from govscan.model import ScanResult
 
@@ -29,6 +34,17 @@ class Reporter(abc.ABC):
     filename: ClassVar[str]
     """File name inside the output directory."""
 
-    @abc.abstractmethod
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.render is Reporter.render and cls.write is Reporter.write:
+            raise TypeError(f"reporter {cls.__name__} must implement render() or write()")
+
     def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
         """Render the whole report. Pure: no clock, no randomness, no I/O."""
+        buf = io.BytesIO()
+        self.write(scan, options, buf)
+        return buf.getvalue()
+
+    def write(self, scan: ScanResult, options: ReportOptions, fp: IO[bytes]) -> None:
+        """Write the report to ``fp``; the same bytes as :meth:`render`."""
+        fp.write(self.render(scan, options))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import IO, ClassVar
 
 from govscan.model import ScanResult
 from govscan.reporters.interface import Reporter, ReportOptions
@@ -12,7 +12,7 @@ class JsonReporter(Reporter):
     format: ClassVar[str] = "json"
     filename: ClassVar[str] = "results.json"
 
-    def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
-        from govscan.evidence.files import results_bytes
+    def write(self, scan: ScanResult, options: ReportOptions, fp: IO[bytes]) -> None:
+        from govscan.evidence.files import write_results
 
-        return results_bytes(scan)
+        write_results(scan, fp)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections import defaultdict
-from typing import ClassVar
+from collections import Counter
+from typing import IO, ClassVar
 
-from govscan.model import Result, ScanResult, Status
+from govscan.model import CollectionError, Result, ScanResult, Status
 from govscan.reporters.interface import Reporter, ReportOptions
 
 COLLECTION_SUITE = "govscan.collection"
@@ -57,9 +57,8 @@ def _skip_message(r: Result) -> str:
     return r.message or "not applicable"
 
 
-def _testcase(suite: ET.Element, r: Result) -> None:
-    case = ET.SubElement(
-        suite,
+def _testcase(r: Result) -> ET.Element:
+    case = ET.Element(
         "testcase",
         {
             "name": _clean(_case_name(r)),
@@ -79,89 +78,139 @@ def _testcase(suite: ET.Element, r: Result) -> None:
         el.text = _details(r)
     elif r.status in (Status.WAIVED, Status.NOT_APPLICABLE):
         ET.SubElement(case, "skipped", {"message": _clean(_skip_message(r))})
+    return case
 
 
-def _counts(results: list[Result]) -> dict[str, str]:
+def _counts(statuses: Counter[Status]) -> dict[str, str]:
     return {
-        "tests": str(len(results)),
-        "failures": str(sum(r.status is Status.FAIL for r in results)),
-        "errors": str(sum(r.status is Status.ERROR for r in results)),
-        "skipped": str(sum(r.status in (Status.WAIVED, Status.NOT_APPLICABLE) for r in results)),
+        "tests": str(statuses.total()),
+        "failures": str(statuses[Status.FAIL]),
+        "errors": str(statuses[Status.ERROR]),
+        "skipped": str(statuses[Status.WAIVED] + statuses[Status.NOT_APPLICABLE]),
         "time": "0",
     }
+
+
+def _xml(el: ET.Element) -> str:
+    return ET.tostring(el, encoding="unicode", short_empty_elements=True)
+
+
+def _open_tag(el: ET.Element) -> str:
+    """``<tag attr="...">`` with the attributes escaped as ElementTree escapes them."""
+    probe = ET.Element(el.tag, el.attrib)
+    probe.text = "\x01"  # cannot occur in escaped output: _clean maps it away
+    text = _xml(probe)
+    return text[: text.rindex("\x01</")]
 
 
 class JunitReporter(Reporter):
     format: ClassVar[str] = "junit"
     filename: ClassVar[str] = "junit.xml"
 
-    def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
-        by_control: dict[str, list[Result]] = defaultdict(list)
-        for r in scan.results:
-            by_control[r.control_id].append(r)
+    def write(self, scan: ScanResult, options: ReportOptions, fp: IO[bytes]) -> None:
+        """One suite per control, streamed: only one test case is built at a time."""
         run = scan.run
         stamp = run.started_at.isoformat().replace("+00:00", "Z")
-        root = ET.Element("testsuites", {"name": f"govscan {run.policy}"})
-        total_tests = total_fail = total_err = total_skip = 0
-        for control_id in sorted(by_control):
-            results = sorted(
-                by_control[control_id], key=lambda r: (r.resource.id, r.status.value, r.message)
+        per_control = scan.results.counts_by_control()
+        totals: Counter[Status] = Counter()
+        for statuses in per_control.values():
+            totals.update(statuses)
+        errors = sorted(
+            scan.errors,
+            key=lambda e: (e.collector, e.account, e.region, e.operation, e.message),
+        )
+        root_attrs = {"name": f"govscan {run.policy}", **_counts(totals)}
+        root_attrs["tests"] = str(totals.total() + len(errors))
+        root_attrs["errors"] = str(totals[Status.ERROR] + len(errors))
+        root = ET.Element("testsuites", root_attrs)
+        out = _Chunks(fp)
+        out.add('<?xml version="1.0" encoding="UTF-8"?>\n')
+        if not per_control and not errors:
+            out.add(_xml(root) + "\n")
+            out.flush()
+            return
+        out.add(_open_tag(root))
+        current = ""
+        for r in scan.results:
+            if r.control_id != current:
+                if current:
+                    out.add("\n  </testsuite>")
+                current = r.control_id
+                out.add("\n  " + _open_tag(self._suite(r, per_control[current], stamp)))
+                props = self._properties(r)
+                ET.indent(props, level=2)
+                out.add("\n    " + _xml(props))
+            case = _testcase(r)
+            ET.indent(case, level=2)
+            out.add("\n    " + _xml(case))
+        if current:
+            out.add("\n  </testsuite>")
+        if errors:
+            suite = self._collection_suite(errors, stamp)
+            ET.indent(suite, level=1)
+            out.add("\n  " + _xml(suite))
+        out.add("\n</testsuites>\n")
+        out.flush()
+
+    @staticmethod
+    def _suite(first: Result, statuses: Counter[Status], stamp: str) -> ET.Element:
+        return ET.Element(
+            "testsuite", {"name": first.control_id, **_counts(statuses), "timestamp": stamp}
+        )
+
+    @staticmethod
+    def _properties(first: Result) -> ET.Element:
+        props = ET.Element("properties")
+        ET.SubElement(props, "property", {"name": "title", "value": _clean(first.title)})
+        ET.SubElement(props, "property", {"name": "severity", "value": first.severity.value})
+        for fw, ids in sorted(first.frameworks.items()):
+            ET.SubElement(props, "property", {"name": fw, "value": ", ".join(ids)})
+        return props
+
+    @staticmethod
+    def _collection_suite(errors: list[CollectionError], stamp: str) -> ET.Element:
+        suite = ET.Element(
+            "testsuite",
+            {
+                "name": COLLECTION_SUITE,
+                "tests": str(len(errors)),
+                "failures": "0",
+                "errors": str(len(errors)),
+                "skipped": "0",
+                "time": "0",
+                "timestamp": stamp,
+            },
+        )
+        for e in errors:
+            where = " ".join(x for x in (e.account, e.region, e.operation) if x)
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                {"name": _clean(f"{e.collector} {where}".strip()), "classname": COLLECTION_SUITE},
             )
-            attrs = {"name": control_id, **_counts(results), "timestamp": stamp}
-            suite = ET.SubElement(root, "testsuite", attrs)
-            first = results[0]
-            props = ET.SubElement(suite, "properties")
-            ET.SubElement(props, "property", {"name": "title", "value": _clean(first.title)})
-            ET.SubElement(props, "property", {"name": "severity", "value": first.severity.value})
-            for fw, ids in sorted(first.frameworks.items()):
-                ET.SubElement(props, "property", {"name": fw, "value": ", ".join(ids)})
-            for r in results:
-                _testcase(suite, r)
-            total_tests += len(results)
-            total_fail += int(attrs["failures"])
-            total_err += int(attrs["errors"])
-            total_skip += int(attrs["skipped"])
-        if scan.errors:
-            errors = sorted(
-                scan.errors,
-                key=lambda e: (e.collector, e.account, e.region, e.operation, e.message),
-            )
-            suite = ET.SubElement(
-                root,
-                "testsuite",
-                {
-                    "name": COLLECTION_SUITE,
-                    "tests": str(len(errors)),
-                    "failures": "0",
-                    "errors": str(len(errors)),
-                    "skipped": "0",
-                    "time": "0",
-                    "timestamp": stamp,
-                },
-            )
-            for e in errors:
-                where = " ".join(x for x in (e.account, e.region, e.operation) if x)
-                case = ET.SubElement(
-                    suite,
-                    "testcase",
-                    {
-                        "name": _clean(f"{e.collector} {where}".strip()),
-                        "classname": COLLECTION_SUITE,
-                    },
-                )
-                case.set("time", "0")
-                el = ET.SubElement(
-                    case, "error", {"message": _clean(e.message), "type": "collection"}
-                )
-                types = ", ".join(e.resource_types) or "all resource types of this collector"
-                el.text = _clean(f"missing data for: {types}")
-            total_tests += len(errors)
-            total_err += len(errors)
-        root.set("tests", str(total_tests))
-        root.set("failures", str(total_fail))
-        root.set("errors", str(total_err))
-        root.set("skipped", str(total_skip))
-        root.set("time", "0")
-        ET.indent(root)
-        body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+            case.set("time", "0")
+            el = ET.SubElement(case, "error", {"message": _clean(e.message), "type": "collection"})
+            types = ", ".join(e.resource_types) or "all resource types of this collector"
+            el.text = _clean(f"missing data for: {types}")
+        return suite
+
+
+class _Chunks:
+    """Collects small strings and writes them to a binary file in large pieces."""
+
+    def __init__(self, fp: IO[bytes], size: int = 1 << 16) -> None:
+        self._fp = fp
+        self._parts: list[str] = []
+        self._len = 0
+        self._size = size
+
+    def add(self, text: str) -> None:
+        self._parts.append(text)
+        self._len += len(text)
+        if self._len >= self._size:
+            self.flush()
+
+    def flush(self) -> None:
+        self._fp.write("".join(self._parts).encode("utf-8"))
+        self._parts.clear()
+        self._len = 0

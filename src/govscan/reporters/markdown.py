@@ -9,7 +9,8 @@ GitHub comment may hold; the full list is in the other reports.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from typing import ClassVar
 
 from govscan.model import Result, ScanResult, Status
@@ -123,19 +124,17 @@ def _resource(r: Result) -> str:
 
 def _table(
     header: Sequence[str],
-    rows: Sequence[Result],
+    rows: Iterable[Result],
+    total: int,
     cells: Callable[[Result], Sequence[str]],
     more: str,
 ) -> list[str]:
+    """The first MAX_ROWS of ``rows`` (``total`` of them in all) as a table."""
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(cells(r)) + " |" for r in rows[:MAX_ROWS]]
-    if len(rows) > MAX_ROWS:
-        out += ["", more.format(n=len(rows) - MAX_ROWS)]
+    out += ["| " + " | ".join(cells(r)) + " |" for r in islice(rows, MAX_ROWS)]
+    if total > MAX_ROWS:
+        out += ["", more.format(n=total - MAX_ROWS)]
     return out
-
-
-def _by_severity(r: Result) -> tuple[int, str, str]:
-    return (-r.severity.rank, r.control_id, r.resource.id)
 
 
 class MarkdownReporter(Reporter):
@@ -146,18 +145,19 @@ class MarkdownReporter(Reporter):
         t = _LABELS.get(options.lang, _LABELS["en"])
         run = scan.run
         summary = scan.summary
-        groups: dict[Status, list[Result]] = {s: [] for s in Status}
-        for r in scan.results:
-            groups[r.status].append(r)
-        for rows in groups.values():
-            rows.sort(key=_by_severity)
+        n_fail, n_error = summary[Status.FAIL.value], summary[Status.ERROR.value]
+        n_waived = summary[Status.WAIVED.value]
+
+        def rows(status: Status) -> Iterator[Result]:
+            # Most severe first; only the rows shown are ever read.
+            return scan.results.in_triage_order([status])
 
         out = [f"## {t['title']} {escape(run.policy)}", ""]
-        if scan.errors or groups[Status.ERROR]:
+        if scan.errors or n_error:
             out += [t["verdict_incomplete"], ""]
-        if groups[Status.FAIL]:
-            out.append(t["verdict_fail"].format(n=len(groups[Status.FAIL])))
-        elif not (scan.errors or groups[Status.ERROR]):
+        if n_fail:
+            out.append(t["verdict_fail"].format(n=n_fail))
+        elif not (scan.errors or n_error):
             out.append(t["verdict_ok"])
         out.append("")
         status_label = {
@@ -184,11 +184,12 @@ class MarkdownReporter(Reporter):
             out.append(f"{t['targets']}: {targets}")
         out.append("")
 
-        if groups[Status.FAIL]:
-            out += [f"### {t['failures']} ({len(groups[Status.FAIL])})", ""]
+        if n_fail:
+            out += [f"### {t['failures']} ({n_fail})", ""]
             out += _table(
                 [t["severity"], t["control"], t["resource"], t["message"]],
-                groups[Status.FAIL],
+                rows(Status.FAIL),
+                n_fail,
                 lambda r: [
                     r.severity.value,
                     code(r.control_id),
@@ -198,11 +199,12 @@ class MarkdownReporter(Reporter):
                 t["more"],
             )
             out.append("")
-        if groups[Status.ERROR]:
-            out += [f"### {t['errors']} ({len(groups[Status.ERROR])})", ""]
+        if n_error:
+            out += [f"### {t['errors']} ({n_error})", ""]
             out += _table(
                 [t["control"], t["resource"], t["message"]],
-                groups[Status.ERROR],
+                rows(Status.ERROR),
+                n_error,
                 lambda r: [code(r.control_id), _resource(r), escape(r.message or r.title)],
                 t["more"],
             )
@@ -222,8 +224,8 @@ class MarkdownReporter(Reporter):
             if len(errors) > MAX_ROWS:
                 out += ["", t["more"].format(n=len(errors) - MAX_ROWS)]
             out.append("")
-        if groups[Status.WAIVED]:
-            out += [f"### {t['waived']} ({len(groups[Status.WAIVED])})", ""]
+        if n_waived:
+            out += [f"### {t['waived']} ({n_waived})", ""]
 
             def waived(r: Result) -> list[str]:
                 w = r.waiver
@@ -238,7 +240,8 @@ class MarkdownReporter(Reporter):
 
             out += _table(
                 [t["control"], t["resource"], t["owner"], t["reason"], t["expires"]],
-                groups[Status.WAIVED],
+                rows(Status.WAIVED),
+                n_waived,
                 waived,
                 t["more"],
             )

@@ -330,6 +330,10 @@ class OscalReporter(Reporter):
     def _back_matter(scan: ScanResult, uid: _Ids) -> tuple[dict[str, Any], dict[str, str]]:
         run = scan.run
         data = files.data_files(scan)
+        digests = {
+            files.RESULTS: files.results_sha256(scan),
+            files.API_CALLS: files.sha256_hex(data[files.API_CALLS]),
+        }
         evidence: dict[str, str] = {}
         resources: list[dict[str, Any]] = [
             {
@@ -373,9 +377,7 @@ class OscalReporter(Reporter):
                         {
                             "href": name,
                             "media-type": media[name],
-                            "hashes": [
-                                {"algorithm": "SHA-256", "value": files.sha256_hex(data[name])}
-                            ],
+                            "hashes": [{"algorithm": "SHA-256", "value": digests[name]}],
                         }
                     ],
                 }

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 from govscan.model import Control, Result, ScanResult, Severity, Status
 from govscan.reporters.interface import Reporter, ReportOptions
-from govscan.serialize import dumps
+from govscan.serialize import Encoded, encode_compact, write_json
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://govscan.dev"
@@ -157,29 +157,24 @@ def _result(r: Result, rule_index: int) -> dict[str, Any]:
     return out
 
 
-def _sort_key(r: Result) -> tuple[str, str, str, str]:
-    return (r.control_id, r.resource.id, r.status.value, r.message)
-
-
 class SarifReporter(Reporter):
     format: ClassVar[str] = "sarif"
     filename: ClassVar[str] = "results.sarif"
 
-    def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
-        return (dumps(self.document(scan, options), depth=4)).encode("utf-8")
+    def write(self, scan: ScanResult, options: ReportOptions, fp: IO[bytes]) -> None:
+        write_json(fp, self.document(scan, options), depth=4)
 
     def document(self, scan: ScanResult, options: ReportOptions) -> dict[str, Any]:
+        """The SARIF log; its ``results`` stream from the scan as the log is written."""
         wanted = frozenset(Status) if options.sarif_include_passes else _DEFAULT_STATUSES
         controls = {c.id: c for c in scan.controls}
-        for r in scan.results:
-            controls.setdefault(r.control_id, _control_from_result(r))
+        for cid, r in scan.results.first_per_control().items():
+            controls.setdefault(cid, _control_from_result(r))
         ordered = sorted(controls.values(), key=lambda c: c.id)
         index = {c.id: i for i, c in enumerate(ordered)}
-        results = [
-            _result(r, index[r.control_id])
-            for r in sorted(scan.results, key=_sort_key)
-            if r.status in wanted
-        ]
+        results = Encoded(
+            encode_compact(_result(r, index[r.control_id])) for r in scan.results.select(wanted)
+        )
         run = scan.run
         notifications = [
             {

@@ -9,6 +9,7 @@ out instead of guessing.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,7 +23,7 @@ class Unknown:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     type: str
     labels: list[str]
@@ -54,6 +55,12 @@ def _parser() -> Any:
 
 def _text(src: bytes, node: Any) -> str:
     return src[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def _name(src: bytes, node: Any) -> str:
+    # Block kinds, resource types and attribute names repeat thousands of times in a
+    # large module; one shared copy of each keeps a parsed module small.
+    return sys.intern(_text(src, node))
 
 
 def _first_error(node: Any) -> Any | None:
@@ -97,17 +104,16 @@ def _block(src: bytes, node: Any) -> Block:
     comments: list[tuple[int, str]] = []
     for child in node.children:
         if child.type == "identifier" and not kind:
-            kind = _text(src, child)
+            kind = _name(src, child)
         elif child.type == "string_lit":
-            labels.append(
-                "".join(_text(src, c) for c in child.children if c.type == "template_literal")
-            )
+            label = "".join(_text(src, c) for c in child.children if c.type == "template_literal")
+            labels.append(sys.intern(label) if not labels else label)
         elif child.type == "identifier":
             labels.append(_text(src, child))
         elif child.type == "body":
             for item in child.children:
                 if item.type == "attribute":
-                    name = _text(src, item.children[0])
+                    name = _name(src, item.children[0])
                     expr = next((c for c in item.children if c.type == "expression"), None)
                     attrs[name] = compile_expr(src, expr)
                 elif item.type == "block":

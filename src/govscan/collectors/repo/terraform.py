@@ -3,6 +3,7 @@ normalised into the shapes of the live collectors (see ``normalize_aws``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 from govscan.collectors.repo.hcl import Block, HclSyntaxError, Unknown, evaluate, parse
 
 
-@dataclass
+@dataclass(slots=True)
 class TfResource:
     type: str
     name: str
@@ -58,6 +59,9 @@ class Module:
     resources: list[TfResource] = field(default_factory=list)
     providers: list[TfProvider] = field(default_factory=list)
     errors: list[tuple[str, int, int, str]] = field(default_factory=list)
+
+
+_MODULE_CALL = re.compile(rb"(?m)^[ \t]*module[ \t]*\"")
 
 
 def _files(directory: Path) -> list[Path]:
@@ -162,7 +166,12 @@ def module_dirs(root: Path, tf_files: list[Path]) -> Iterator[Path]:
     for d in dirs:
         for f in _files(d):
             try:
-                blocks = parse(f.read_bytes())
+                data = f.read_bytes()
+                # Only files that call a module need a parse here; the rest are
+                # parsed once, by load_module.
+                if not _MODULE_CALL.search(data):
+                    continue
+                blocks = parse(data)
             except (HclSyntaxError, OSError):
                 continue
             for b in blocks:

@@ -1,0 +1,212 @@
+"""Results kept on disk while a scan runs, so memory stays flat however large the estate.
+
+A scan of 100,000 resources makes about half a million results; held as Python
+objects they would dominate the scan's memory, and every report built from
+them as one document would double it.  The spool writes each result as the
+compact JSON line that ``results.json`` carries, into a private temporary
+SQLite database (deleted when closed), and hands the results back in either of
+the two orders reporters read them in, one at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from govscan.model import STATUS_TRIAGE, Result, ResultSet, Severity, Status
+from govscan.serialize import ResultEncoder, encode_compact, result_from_dict, result_to_dict
+
+_TRIAGE = {s: i for i, s in enumerate(STATUS_TRIAGE)}
+
+_SCHEMA = """
+CREATE TABLE result (
+    seq INTEGER PRIMARY KEY,
+    control_id TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT NOT NULL,
+    triage INTEGER NOT NULL,
+    severity INTEGER NOT NULL,
+    mark INTEGER NOT NULL,
+    line TEXT NOT NULL
+)
+"""
+_CANONICAL = "ORDER BY control_id, resource_id, status, message, seq"
+_TRIAGED = "ORDER BY triage, severity DESC, control_id, resource_id, message, seq"
+
+
+class ResultSpool(ResultSet):
+    """A write-then-read store of results; :meth:`seal` ends the writing.
+
+    ``mark`` is an integer the writer may attach to each result (the runner
+    records how many personal names the pseudonymiser knew at that moment) and
+    use in :meth:`rewrite` to revisit only results written before a change.
+    """
+
+    __slots__ = ("_batch", "_counts", "_db", "_encode", "_len", "_pending", "_sealed")
+
+    def __init__(self, batch: int = 1000) -> None:
+        # "" opens a private on-disk temporary database, removed on close;
+        # SQLite keeps only its page cache in memory.
+        self._db = sqlite3.connect("", isolation_level=None)
+        for pragma in (
+            "journal_mode = OFF",
+            "synchronous = OFF",
+            "cache_size = -8192",
+            "temp_store = FILE",
+        ):
+            self._db.execute(f"PRAGMA {pragma}")
+        self._db.execute(_SCHEMA)
+        self._pending: list[tuple[Any, ...]] = []
+        self._batch = batch
+        self._counts: Counter[tuple[Status, Severity]] = Counter()
+        self._len = 0
+        self._sealed = False
+        self._encode = ResultEncoder()
+
+    # --- writing --------------------------------------------------------------------------
+
+    def add(self, result: Result, mark: int = 0) -> None:
+        if self._sealed:
+            raise RuntimeError("the result spool is sealed")
+        self._pending.append(_row(result, mark, self._encode(result)))
+        self._counts[(result.status, result.severity)] += 1
+        self._len += 1
+        if len(self._pending) >= self._batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT INTO result (control_id, resource_id, status, message, triage, severity,"
+                " mark, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                self._pending,
+            )
+            self._db.execute("COMMIT")
+            self._pending.clear()
+
+    def rewrite(
+        self, below: int, fix: Callable[[Result], Result], needles: Sequence[str] = ()
+    ) -> int:
+        """Replace results written with a mark below ``below`` by ``fix(result)``.
+
+        With ``needles``, only results whose JSON line contains one of them are
+        decoded and offered to ``fix``. Returns how many results changed.
+        """
+        self._flush()
+        changed: list[tuple[Any, ...]] = []
+        cur = self._db.execute("SELECT seq, line FROM result WHERE mark < ?", (below,))
+        for seq, line in cur:
+            if needles and not any(n in line for n in needles):
+                continue
+            old = _decode(line)
+            new = fix(old)
+            if new != old:
+                self._counts[(old.status, old.severity)] -= 1
+                self._counts[(new.status, new.severity)] += 1
+                changed.append((*_row(new, below, _encode(new)), seq))
+        if changed:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "UPDATE result SET control_id = ?, resource_id = ?, status = ?, message = ?,"
+                " triage = ?, severity = ?, mark = ?, line = ? WHERE seq = ?",
+                changed,
+            )
+            self._db.execute("COMMIT")
+        return len(changed)
+
+    def seal(self) -> ResultSpool:
+        """End writing and index the canonical order (reports read it several times)."""
+        if not self._sealed:
+            self._flush()
+            self._db.execute(
+                "CREATE INDEX canonical ON result (control_id, resource_id, status, message, seq)"
+            )
+            self._sealed = True
+        return self
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _lines(self, order: str) -> Iterator[str]:
+        self._flush()
+        for (line,) in self._db.execute(f"SELECT line FROM result {order}"):  # noqa: S608
+            yield line
+
+    def __iter__(self) -> Iterator[Result]:
+        return map(_decode, self._lines(_CANONICAL))
+
+    def __len__(self) -> int:
+        return self._len
+
+    def counts(self) -> Mapping[tuple[Status, Severity], int]:
+        return {k: n for k, n in self._counts.items() if n}
+
+    def in_triage_order(self, statuses: Iterable[Status] | None = None) -> Iterator[Result]:
+        if statuses is None:
+            return map(_decode, self._lines(_TRIAGED))
+        return self._select(statuses, _TRIAGED)
+
+    def encoded(self) -> Iterator[str]:
+        return self._lines(_CANONICAL)
+
+    def select(self, statuses: Iterable[Status]) -> Iterator[Result]:
+        return self._select(statuses, _CANONICAL)
+
+    def _select(self, statuses: Iterable[Status], order: str) -> Iterator[Result]:
+        values = sorted({s.value for s in statuses})
+        if not values:
+            return iter(())
+        where = "WHERE status IN (" + ", ".join("?" * len(values)) + ") "
+        self._flush()
+        cur = self._db.execute(f"SELECT line FROM result {where}{order}", values)  # noqa: S608
+        return (_decode(line) for (line,) in cur)
+
+    def counts_by_control(self) -> dict[str, Counter[Status]]:
+        self._flush()
+        out: dict[str, Counter[Status]] = {}
+        for cid, status, n in self._db.execute(
+            "SELECT control_id, status, count(*) FROM result GROUP BY control_id, status"
+        ):
+            out.setdefault(cid, Counter())[Status(status)] = n
+        return out
+
+    def first_per_control(self) -> dict[str, Result]:
+        self._flush()
+        ids = [cid for (cid,) in self._db.execute("SELECT DISTINCT control_id FROM result")]
+        out: dict[str, Result] = {}
+        for cid in sorted(ids):
+            (line,) = self._db.execute(
+                "SELECT line FROM result WHERE control_id = ? "
+                "ORDER BY resource_id, status, message, seq LIMIT 1",
+                (cid,),
+            ).fetchone()
+            out[cid] = _decode(line)
+        return out
+
+
+def _encode(result: Result) -> str:
+    return encode_compact(result_to_dict(result))
+
+
+def _decode(line: str) -> Result:
+    return result_from_dict(json.loads(line))
+
+
+def _row(result: Result, mark: int, line: str) -> tuple[Any, ...]:
+    return (
+        result.control_id,
+        result.resource.id,
+        result.status.value,
+        result.message,
+        _TRIAGE[result.status],
+        result.severity.rank,
+        mark,
+        line,
+    )
