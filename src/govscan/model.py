@@ -327,6 +327,14 @@ class ResultSet(abc.ABC):
             out.setdefault(r.control_id, Counter())[r.status] += 1
         return out
 
+    def first_per_resource(self, statuses: Iterable[Status]) -> Iterator[Result]:
+        """Among results with one of ``statuses``: one of every resource id (they
+        share the resource), ordered by resource id."""
+        out: dict[str, Result] = {}
+        for r in self.select(statuses):
+            out.setdefault(r.resource.id, r)
+        return (out[k] for k in sorted(out))
+
     def first_per_control(self) -> dict[str, Result]:
         """The first result (canonical order) of every control that has results."""
         out: dict[str, Result] = {}

@@ -76,7 +76,7 @@ def encode_compact(value: Any) -> str:
 
 def _chunks(value: Any, depth: int, level: int) -> Iterator[str]:
     if isinstance(value, Encoded):
-        yield from _encoded_chunks(value, level)
+        yield from _encoded_chunks(value, level, compact=level >= depth)
         return
     if level >= depth or not isinstance(value, dict | list | tuple) or not value:
         yield _COMPACT.encode(value)
@@ -98,13 +98,20 @@ def _chunks(value: Any, depth: int, level: int) -> Iterator[str]:
     yield "\n" + end + "]"
 
 
-def _encoded_chunks(value: Encoded, level: int) -> Iterator[str]:
-    pad = "  " * (level + 1)
+def _encoded_chunks(value: Encoded, level: int, *, compact: bool) -> Iterator[str]:
+    """As ``_chunks`` lays out a list: one item per line, or all on one line when the
+    list itself sits below the indented levels."""
+    opening, between = (
+        ("[", ", ") if compact else ("[\n" + "  " * (level + 1), ",\n" + "  " * (level + 1))
+    )
     first = True
     for text in value.items:
-        yield ("[\n" + pad if first else ",\n" + pad) + text
+        yield (opening if first else between) + text
         first = False
-    yield "[]" if first else "\n" + "  " * level + "]"
+    if first:
+        yield "[]"
+    else:
+        yield "]" if compact else "\n" + "  " * level + "]"
 
 
 def _default(value: Any) -> Any:
@@ -112,6 +119,9 @@ def _default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple | frozenset | set):
         return sorted(value) if isinstance(value, frozenset | set) else list(value)
+    if isinstance(value, Encoded):
+        # Inside a container written on one line: correct, though no longer streamed.
+        return [json.loads(text) for text in value.items]
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 

@@ -163,3 +163,12 @@ def test_results_json_streams_the_same_bytes_as_the_whole_document() -> None:
     data = results_bytes(scan)
     assert data.decode("utf-8") == dumps(scan_to_dict(scan))
     assert results_sha256(scan) == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2, 3])
+def test_encoded_lists_below_the_indented_levels_stay_on_one_line(depth: int) -> None:
+    items = [{"a": 1}, ["b", None]]
+    doc = {"outer": {"items": Encoded(encode_compact(i) for i in items)}, "none": Encoded([])}
+    buf = io.BytesIO()
+    write_json(buf, doc, depth)
+    assert buf.getvalue().decode("utf-8") == dumps({"outer": {"items": items}, "none": []}, depth)

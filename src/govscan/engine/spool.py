@@ -177,6 +177,20 @@ class ResultSpool(ResultSet):
             out.setdefault(cid, Counter())[Status(status)] = n
         return out
 
+    def first_per_resource(self, statuses: Iterable[Status]) -> Iterator[Result]:
+        values = sorted({s.value for s in statuses})
+        if not values:
+            return iter(())
+        self._flush()
+        # SQLite takes the bare column ``line`` from the row that holds min(seq).
+        cur = self._db.execute(
+            "SELECT min(seq), line FROM result WHERE status IN ("  # noqa: S608
+            + ", ".join("?" * len(values))
+            + ") GROUP BY resource_id ORDER BY resource_id",
+            values,
+        )
+        return (_decode(line) for _, line in cur)
+
     def first_per_control(self) -> dict[str, Result]:
         self._flush()
         ids = [cid for (cid,) in self._db.execute("SELECT DISTINCT control_id FROM result")]

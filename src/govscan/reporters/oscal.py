@@ -20,16 +20,17 @@ scan always renders the same document, byte for byte.
 from __future__ import annotations
 
 import re
+import sqlite3
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 from govscan.evidence import files
-from govscan.model import Result, ScanResult, Status
+from govscan.model import ResourceRef, Result, ScanResult, Status
 from govscan.reporters.interface import Reporter, ReportOptions
-from govscan.serialize import dumps
+from govscan.serialize import Encoded, encode_compact, write_json
 
 OSCAL_VERSION = "1.2.1"
 NIST_KEY = "nist-800-53-r5"
@@ -103,59 +104,104 @@ class _Ids:
         return str(uuid.uuid5(_NAMESPACE, "\x1f".join((self.run_id, *parts))))
 
 
+_JUDGED = tuple(s for s in Status if s is not Status.NOT_APPLICABLE)
+
+
+def _observation_uuid(uid: _Ids, r: Result, position: int) -> str:
+    return uid("observation", r.control_id, r.resource.id, r.status.value, str(position))
+
+
+def _inventory_item(uid: _Ids, ref: ResourceRef) -> dict[str, Any]:
+    return {
+        "uuid": uid("inventory-item", ref.id),
+        "description": _line(f"{ref.type} {ref.name or ref.id}"),
+        "props": _props(
+            _prop("asset-id", ref.id),
+            _prop("resource-type", ref.type),
+            _prop("resource-name", ref.name),
+            _prop("provider", ref.provider),
+            _prop("account", ref.account),
+            _prop("region", ref.region),
+            _prop(
+                "location",
+                f"{ref.location.path}:{ref.location.line}" if ref.location else "",
+            ),
+        ),
+    }
+
+
+class _RequirementIndex:
+    """Which observations each NIST requirement relates to, kept in a private
+    temporary SQLite database: a finding can relate to every result of a scan."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("", isolation_level=None)
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("CREATE TABLE related (requirement TEXT, observation TEXT)")
+        self._pending: list[tuple[str, str]] = []
+        self._statuses: dict[str, Counter[Status]] = {}
+        self.observations = 0
+
+    def add(self, r: Result, obs_uuid: str) -> None:
+        self.observations += 1
+        for req in r.frameworks.get(NIST_KEY, ()):
+            self._statuses.setdefault(req, Counter())[r.status] += 1
+            self._pending.append((req, obs_uuid))
+        if len(self._pending) >= 5000:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._db.executemany("INSERT INTO related VALUES (?, ?)", self._pending)
+            self._pending.clear()
+
+    def requirements(self) -> list[str]:
+        return list(self._statuses)
+
+    def statuses(self, requirement: str) -> Counter[Status]:
+        return self._statuses[requirement]
+
+    def observation_uuids(self, requirement: str) -> list[str]:
+        self._flush()
+        rows = self._db.execute(
+            "SELECT DISTINCT observation FROM related WHERE requirement = ? ORDER BY observation",
+            (requirement,),
+        )
+        return [o for (o,) in rows]
+
+
 class OscalReporter(Reporter):
     format: ClassVar[str] = "oscal"
     filename: ClassVar[str] = "oscal-assessment-results.json"
 
-    def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
-        doc = self.document(scan)
-        return dumps(doc, depth=5).encode("utf-8")
+    def write(self, scan: ScanResult, options: ReportOptions, fp: IO[bytes]) -> None:
+        write_json(fp, self.document(scan), depth=5)
 
     def document(self, scan: ScanResult) -> dict[str, Any]:
+        """The assessment results; inventory items and observations stream from the
+        scan while the document is written, findings come from a disk index."""
         run = scan.run
         uid = _Ids(run.id)
         tool_uuid = uid("component", "govscan")
         back_matter, evidence = self._back_matter(scan, uid)
-        judged = sorted(
-            (r for r in scan.results if r.status is not Status.NOT_APPLICABLE),
-            key=lambda r: (r.control_id, r.resource.id, r.status.value, r.message),
-        )
+        index = _RequirementIndex()
+        for i, r in enumerate(scan.results.select(_JUDGED)):
+            index.add(r, _observation_uuid(uid, r, i))
 
-        subjects: dict[str, dict[str, Any]] = {}
-        for r in judged:
-            ref = r.resource
-            if ref.id in subjects:
-                continue
-            subjects[ref.id] = {
-                "uuid": uid("inventory-item", ref.id),
-                "description": _line(f"{ref.type} {ref.name or ref.id}"),
-                "props": _props(
-                    _prop("asset-id", ref.id),
-                    _prop("resource-type", ref.type),
-                    _prop("resource-name", ref.name),
-                    _prop("provider", ref.provider),
-                    _prop("account", ref.account),
-                    _prop("region", ref.region),
-                    _prop(
-                        "location",
-                        f"{ref.location.path}:{ref.location.line}" if ref.location else "",
-                    ),
-                ),
-            }
-
-        observations: list[dict[str, Any]] = []
-        by_requirement: dict[str, list[tuple[Result, str]]] = defaultdict(list)
-        for index, r in enumerate(judged):
-            obs_uuid = uid("observation", r.control_id, r.resource.id, r.status.value, str(index))
-            observations.append(self._observation(r, obs_uuid, subjects, evidence, tool_uuid, run))
-            for req in r.frameworks.get(NIST_KEY, ()):
-                by_requirement[req].append((r, obs_uuid))
+        def observations() -> Iterator[str]:
+            collected = _ts(run.finished_at)
+            for i, r in enumerate(scan.results.select(_JUDGED)):
+                obs_uuid = _observation_uuid(uid, r, i)
+                yield encode_compact(
+                    self._observation(r, obs_uuid, uid, evidence, tool_uuid, collected)
+                )
 
         titles = _requirement_titles()
         findings = [
-            self._finding(req, by_requirement[req], titles.get(req, ""), uid)
-            for req in sorted(by_requirement, key=_sort_requirement)
+            self._finding(req, index, titles.get(req, ""), uid)
+            for req in sorted(index.requirements(), key=_sort_requirement)
         ]
+        by_requirement = index.requirements()
 
         local_definitions: dict[str, Any] = {
             "components": [
@@ -169,8 +215,11 @@ class OscalReporter(Reporter):
                 }
             ]
         }
-        if subjects:
-            local_definitions["inventory-items"] = [subjects[k] for k in sorted(subjects)]
+        if index.observations:  # every judged result has a subject
+            local_definitions["inventory-items"] = Encoded(
+                encode_compact(_inventory_item(uid, r.resource))
+                for r in scan.results.first_per_resource(_JUDGED)
+            )
         if by_requirement:
             reviewed: dict[str, Any] = {
                 "include-controls": [
@@ -201,8 +250,8 @@ class OscalReporter(Reporter):
             "local-definitions": local_definitions,
             "reviewed-controls": {"control-selections": [reviewed]},
         }
-        if observations:
-            result["observations"] = observations
+        if index.observations:
+            result["observations"] = Encoded(observations())
         if findings:
             result["findings"] = findings
         if scan.errors:
@@ -231,10 +280,10 @@ class OscalReporter(Reporter):
     def _observation(
         r: Result,
         obs_uuid: str,
-        subjects: Mapping[str, Mapping[str, Any]],
+        uid: _Ids,
         evidence: Mapping[str, str],
         tool_uuid: str,
-        run: Any,
+        collected: str,
     ) -> dict[str, Any]:
         ref = r.resource
         mappings = [
@@ -255,7 +304,7 @@ class OscalReporter(Reporter):
             "methods": ["TEST"],
             "types": ["finding" if r.status is not Status.PASS else "control-objective"],
             "origins": [{"actors": [{"type": "tool", "actor-uuid": tool_uuid}]}],
-            "subjects": [{"subject-uuid": subjects[ref.id]["uuid"], "type": "inventory-item"}],
+            "subjects": [{"subject-uuid": uid("inventory-item", ref.id), "type": "inventory-item"}],
             "relevant-evidence": [
                 {
                     "href": f"#{evidence[files.RESOURCES]}",
@@ -266,7 +315,7 @@ class OscalReporter(Reporter):
                     "description": "The run's results (govscan/results/v1).",
                 },
             ],
-            "collected": _ts(run.finished_at),
+            "collected": collected,
         }
         if r.waiver is not None:
             until = r.waiver.expires.isoformat() if r.waiver.expires else "no expiry"
@@ -278,25 +327,23 @@ class OscalReporter(Reporter):
 
     @staticmethod
     def _finding(
-        requirement: str, related: list[tuple[Result, str]], title: str, uid: _Ids
+        requirement: str, index: _RequirementIndex, title: str, uid: _Ids
     ) -> dict[str, Any]:
-        statuses = {r.status for r, _ in related}
-        satisfied = statuses <= _SATISFIED_STATUSES
+        statuses = index.statuses(requirement)
+        satisfied = set(statuses) <= _SATISFIED_STATUSES
         if satisfied:
             reason = "pass"
         elif Status.FAIL in statuses:
             reason = "fail"
         else:
             reason = "other"
-        counts = ", ".join(
-            f"{s.value} {sum(r.status is s for r, _ in related)}" for s in Status if s in statuses
-        )
+        counts = ", ".join(f"{s.value} {statuses[s]}" for s in Status if statuses[s])
         control_id = control_id_for(requirement)
         return {
             "uuid": uid("finding", requirement),
             "title": _line(f"{requirement} {title}".strip()),
             "description": _md(
-                f"{len(related)} automated check(s) mapped to {requirement}: {counts}."
+                f"{statuses.total()} automated check(s) mapped to {requirement}: {counts}."
             ),
             "target": {
                 "type": "statement-id",
@@ -307,7 +354,7 @@ class OscalReporter(Reporter):
                 },
             },
             "related-observations": [
-                {"observation-uuid": obs} for obs in sorted({o for _, o in related})
+                {"observation-uuid": obs} for obs in index.observation_uuids(requirement)
             ],
         }
 
