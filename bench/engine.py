@@ -1,11 +1,13 @@
 """Engine benchmark: 100 controls over synthetic resources of 10 types.
 
-    python bench/engine.py                 # 100,000 resources, streaming and retained
-    python bench/engine.py --resources 200000 --mode stream
+    python bench/engine.py                 # 100,000 and 200,000 resources, every mode
+    python bench/engine.py --resources 200000 --mode spool
 
 Each run happens in a fresh subprocess so that peak RSS belongs to that run
 alone. ``stream`` counts results as they are produced (what the engine itself
-holds); ``retain`` keeps every Result as a scan does for its reports.
+holds); ``spool`` writes every result to the on-disk result spool, as a scan
+does, and reads them all back once in order; ``retain`` keeps every Result in
+memory (what scans did before the spool).
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ def _resources(n: int) -> Iterator[Any]:
 
 def run_once(n: int, mode: str) -> dict[str, Any]:
     from govscan.engine.scan import Evaluator
+    from govscan.engine.spool import ResultSpool
     from govscan.model import Policy
 
     controls = _controls()
@@ -116,10 +119,13 @@ def run_once(n: int, mode: str) -> dict[str, Any]:
         nonlocal count
         count += 1
 
-    emit = kept.append if mode == "retain" else counting
+    spool = ResultSpool()
+    emit = {"retain": kept.append, "spool": spool.add}.get(mode, counting)
     t0 = time.perf_counter()
     for r in _resources(n):
         evaluator.evaluate(r, emit)
+    if mode == "spool":
+        count = sum(1 for _ in spool.seal())
     elapsed = time.perf_counter() - t0
     evaluations = len(kept) if mode == "retain" else count
     return {
@@ -136,14 +142,14 @@ def run_once(n: int, mode: str) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--resources", type=int)
-    ap.add_argument("--mode", choices=["stream", "retain"])
+    ap.add_argument("--mode", choices=["stream", "spool", "retain"])
     ap.add_argument("--child", action="store_true")
     args = ap.parse_args()
     if args.child:
         print(json.dumps(run_once(args.resources, args.mode)))
         return
     sizes = [args.resources] if args.resources else [100_000, 200_000]
-    modes = [args.mode] if args.mode else ["stream", "retain"]
+    modes = [args.mode] if args.mode else ["stream", "spool", "retain"]
     for mode in modes:
         for n in sizes:
             out = subprocess.run(

@@ -41,14 +41,22 @@ print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
 """
 
 
-def generate(root: Path, n: int) -> int:
+def generate(root: Path, n: int, per_module: int = 0) -> int:
+    """Write ``n`` resources; with ``per_module``, as root modules of that many each
+    (one folder per stack, as larger estates are laid out)."""
     rng = random.Random(42)
-    (root / "main.tf").write_text(
-        'provider "aws" {\n  region = "eu-central-1"\n}\nlocals {\n  prefix = "bench"\n}\n'
-    )
     i = files = 0
+    module = root
     while i < n:
-        count = min(rng.randint(20, 50), n - i)
+        if i == 0 or (per_module and i % per_module == 0):
+            if per_module:
+                module = root / f"stack_{i // per_module:03d}"
+                module.mkdir()
+            (module / "main.tf").write_text(
+                'provider "aws" {\n  region = "eu-central-1"\n}\nlocals {\n  prefix = "bench"\n}\n'
+            )
+        limit = per_module - i % per_module if per_module else n - i
+        count = min(rng.randint(20, 50), n - i, limit)
         body = []
         for _ in range(count):
             body.append(
@@ -57,7 +65,7 @@ def generate(root: Path, n: int) -> int:
                 )
             )
             i += 1
-        (root / f"res_{files:04d}.tf").write_text("\n".join(body))
+        (module / f"res_{files:04d}.tf").write_text("\n".join(body))
         files += 1
     return files
 
@@ -66,17 +74,23 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--resources", default="5000", help="one size or several, comma-separated")
     ap.add_argument("--formats", default="json,sarif")
+    ap.add_argument(
+        "--per-module",
+        type=int,
+        default=0,
+        help="split the resources into root modules of this many (default: one module)",
+    )
     args = ap.parse_args()
     for n in (int(x) for x in args.resources.split(",")):
-        run(n, args.formats)
+        run(n, args.formats, args.per_module)
 
 
-def run(n: int, formats: str) -> None:
+def run(n: int, formats: str, per_module: int = 0) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "repo"
         repo.mkdir()
-        files = generate(repo, n)
-        size = sum(p.stat().st_size for p in repo.iterdir())
+        files = generate(repo, n, per_module)
+        size = sum(p.stat().st_size for p in repo.rglob("*.tf"))
         out = Path(tmp) / "out"
         cmd = [
             sys.executable,
@@ -107,6 +121,7 @@ def run(n: int, formats: str) -> None:
         json.dumps(
             {
                 "resources": n,
+                "per_module": per_module or n,
                 "formats": formats,
                 "files": files,
                 "hcl_kb": size // 1024,

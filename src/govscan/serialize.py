@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
+from json.encoder import encode_basestring
 from typing import IO, Any
 
 from govscan.model import (
@@ -126,6 +127,10 @@ def _default(value: Any) -> Any:
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), default=_default)
+_scan_json = json.JSONDecoder().raw_decode
+"""``json.loads`` without its per-call type checks and trailing-space scan (our own lines)."""
+_string = encode_basestring
+"""One string as JSON, exactly as ``_COMPACT`` writes it (the C function it calls)."""
 
 
 def _ts(value: datetime) -> str:
@@ -196,15 +201,16 @@ class ResultEncoder:
     once and reused. The output is byte for byte that of the plain path.
     """
 
-    __slots__ = ("_controls", "_ref", "_ref_text")
+    __slots__ = ("_controls", "_evidence", "_evidence_text", "_ref", "_ref_text")
 
     def __init__(self) -> None:
         self._controls: dict[str, tuple[str, Severity, Mapping[str, Any], str, str]] = {}
         self._ref: ResourceRef | None = None
         self._ref_text = ""
+        self._evidence = ""
+        self._evidence_text = '""'
 
     def __call__(self, r: Result) -> str:
-        enc = _COMPACT.encode
         cached = self._controls.get(r.control_id)
         if (
             cached is None
@@ -214,35 +220,43 @@ class ResultEncoder:
         ):
             head = (
                 '{"control_id": '
-                + enc(r.control_id)
+                + _string(r.control_id)
                 + ', "title": '
-                + enc(r.title)
+                + _string(r.title)
                 + ', "severity": '
-                + enc(r.severity.value)
+                + _string(r.severity.value)
                 + ', "status": '
             )
-            frameworks = enc({k: list(v) for k, v in r.frameworks.items()})
+            frameworks = _COMPACT.encode({k: list(v) for k, v in r.frameworks.items()})
             cached = (r.title, r.severity, r.frameworks, head, frameworks)
             self._controls[r.control_id] = cached
         if r.resource is not self._ref:
             self._ref = r.resource
-            self._ref_text = enc(ref_to_dict(r.resource))
+            self._ref_text = _COMPACT.encode(ref_to_dict(r.resource))
+        if r.evidence != self._evidence:
+            self._evidence = r.evidence
+            self._evidence_text = _string(r.evidence)
         text = (
             cached[3]
-            + enc(r.status.value)
+            + _string(r.status._value_)
             + ', "resource": '
             + self._ref_text
             + ', "frameworks": '
             + cached[4]
             + ', "message": '
-            + enc(r.message)
+            + _string(r.message)
             + ', "evidence": '
-            + enc(r.evidence)
+            + self._evidence_text
         )
         if r.waiver is None:
             return text + "}"
         waiver = result_to_dict(r)["waiver"]
-        return text + ', "waiver": ' + enc(waiver) + "}"
+        return text + ', "waiver": ' + _COMPACT.encode(waiver) + "}"
+
+
+# Plain lookups: reports decode every spooled result, and Enum(value) is slow.
+_SEVERITIES = {s.value: s for s in Severity}
+_STATUSES = {s.value: s for s in Status}
 
 
 def result_from_dict(doc: Mapping[str, Any]) -> Result:
@@ -250,22 +264,61 @@ def result_from_dict(doc: Mapping[str, Any]) -> Result:
     return Result(
         control_id=doc["control_id"],
         title=doc["title"],
-        severity=Severity(doc["severity"]),
-        status=Status(doc["status"]),
+        severity=_SEVERITIES.get(doc["severity"]) or Severity(doc["severity"]),
+        status=_STATUSES.get(doc["status"]) or Status(doc["status"]),
         resource=ref_from_dict(doc["resource"]),
         frameworks={k: tuple(v) for k, v in doc.get("frameworks", {}).items()},
         message=doc.get("message", ""),
         evidence=doc.get("evidence", ""),
-        waiver=WaiverInfo(
-            reason=w["reason"],
-            owner=w["owner"],
-            expires=date.fromisoformat(w["expires"]) if w.get("expires") else None,
-            expired=bool(w.get("expired")),
-            inline=bool(w.get("inline")),
-        )
-        if w
-        else None,
+        waiver=_waiver_from_dict(w) if w else None,
     )
+
+
+def _waiver_from_dict(w: Mapping[str, Any]) -> WaiverInfo:
+    return WaiverInfo(
+        reason=w["reason"],
+        owner=w["owner"],
+        expires=date.fromisoformat(w["expires"]) if w.get("expires") else None,
+        expired=bool(w.get("expired")),
+        inline=bool(w.get("inline")),
+    )
+
+
+class ResultDecoder:
+    """``result_from_dict(json.loads(line))`` for many lines: the parts the results of
+    one control share (title, severity, mapping) are built once per control."""
+
+    __slots__ = ("_controls",)
+
+    def __init__(self) -> None:
+        self._controls: dict[str, tuple[str, Any, Any, Severity, dict[str, tuple[str, ...]]]] = {}
+
+    def __call__(self, line: str) -> Result:
+        doc, _ = _scan_json(line)
+        cid, title, severity = doc["control_id"], doc["title"], doc["severity"]
+        frameworks = doc.get("frameworks", {})
+        known = self._controls.get(cid)
+        if known is None or known[0] != title or known[1] != severity or known[2] != frameworks:
+            known = (
+                title,
+                severity,
+                frameworks,
+                _SEVERITIES.get(severity) or Severity(severity),
+                {k: tuple(v) for k, v in frameworks.items()},
+            )
+            self._controls[cid] = known
+        w = doc.get("waiver")
+        return Result(
+            control_id=cid,
+            title=title,
+            severity=known[3],
+            status=_STATUSES.get(doc["status"]) or Status(doc["status"]),
+            resource=ref_from_dict(doc["resource"]),
+            frameworks=known[4],
+            message=doc.get("message", ""),
+            evidence=doc.get("evidence", ""),
+            waiver=_waiver_from_dict(w) if w else None,
+        )
 
 
 def error_to_dict(e: CollectionError) -> dict[str, Any]:

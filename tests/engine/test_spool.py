@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
 from datetime import date
@@ -22,7 +23,13 @@ from govscan.model import (
 )
 from govscan.reporters.interface import ReportOptions
 from govscan.reporters.registry import get_reporter
-from govscan.serialize import ResultEncoder, encode_compact, result_to_dict
+from govscan.serialize import (
+    ResultDecoder,
+    ResultEncoder,
+    encode_compact,
+    result_from_dict,
+    result_to_dict,
+)
 
 from ..reporters.sample_scan import sample_scan
 
@@ -154,3 +161,13 @@ def test_scan_result_accepts_plain_tuples_and_keeps_them_ordered() -> None:
     assert isinstance(again.results, ResultList)
     assert list(again.results) == list(scan.results)
     assert again.summary == scan.summary
+
+
+def test_decoder_reads_what_the_plain_path_reads() -> None:
+    decode = ResultDecoder()
+    results = _results(300, seed=5)
+    renamed = replace(results[0], resource=replace(results[0].resource, name="renamed"))
+    remapped = replace(results[0], frameworks={"bsi-c5-2020": ("CRY-03",)})
+    for r in [*results, renamed, remapped, results[0]]:
+        line = encode_compact(result_to_dict(r))
+        assert decode(line) == result_from_dict(json.loads(line)) == r

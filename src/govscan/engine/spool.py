@@ -10,16 +10,18 @@ the two orders reporters read them in, one at a time.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from govscan.model import STATUS_TRIAGE, Result, ResultSet, Severity, Status
-from govscan.serialize import ResultEncoder, encode_compact, result_from_dict, result_to_dict
+from govscan.serialize import ResultDecoder, ResultEncoder, encode_compact, result_to_dict
 
-_TRIAGE = {s: i for i, s in enumerate(STATUS_TRIAGE)}
+# By value, not by member: hashing an Enum member runs Python code, and this is
+# looked up for every result a scan makes.
+_TRIAGE = {s.value: i for i, s in enumerate(STATUS_TRIAGE)}
+_RANK = {s.value: s.rank for s in Severity}
 
 _SCHEMA = """
 CREATE TABLE result (
@@ -62,7 +64,8 @@ class ResultSpool(ResultSet):
         self._db.execute(_SCHEMA)
         self._pending: list[tuple[Any, ...]] = []
         self._batch = batch
-        self._counts: Counter[tuple[Status, Severity]] = Counter()
+        # Keyed by the enums' values: hashing an Enum member runs Python code.
+        self._counts: Counter[tuple[str, str]] = Counter()
         self._len = 0
         self._sealed = False
         self._encode = ResultEncoder()
@@ -73,7 +76,7 @@ class ResultSpool(ResultSet):
         if self._sealed:
             raise RuntimeError("the result spool is sealed")
         self._pending.append(_row(result, mark, self._encode(result)))
-        self._counts[(result.status, result.severity)] += 1
+        self._counts[(result.status._value_, result.severity._value_)] += 1
         self._len += 1
         if len(self._pending) >= self._batch:
             self._flush()
@@ -106,8 +109,8 @@ class ResultSpool(ResultSet):
             old = _decode(line)
             new = fix(old)
             if new != old:
-                self._counts[(old.status, old.severity)] -= 1
-                self._counts[(new.status, new.severity)] += 1
+                self._counts[(old.status.value, old.severity.value)] -= 1
+                self._counts[(new.status.value, new.severity.value)] += 1
                 changed.append((*_row(new, below, _encode(new)), seq))
         if changed:
             self._db.execute("BEGIN")
@@ -140,17 +143,17 @@ class ResultSpool(ResultSet):
             yield line
 
     def __iter__(self) -> Iterator[Result]:
-        return map(_decode, self._lines(_CANONICAL))
+        return map(ResultDecoder(), self._lines(_CANONICAL))
 
     def __len__(self) -> int:
         return self._len
 
     def counts(self) -> Mapping[tuple[Status, Severity], int]:
-        return {k: n for k, n in self._counts.items() if n}
+        return {(Status(st), Severity(sev)): n for (st, sev), n in self._counts.items() if n}
 
     def in_triage_order(self, statuses: Iterable[Status] | None = None) -> Iterator[Result]:
         if statuses is None:
-            return map(_decode, self._lines(_TRIAGED))
+            return map(ResultDecoder(), self._lines(_TRIAGED))
         return self._select(statuses, _TRIAGED)
 
     def encoded(self) -> Iterator[str]:
@@ -166,7 +169,8 @@ class ResultSpool(ResultSet):
         where = "WHERE status IN (" + ", ".join("?" * len(values)) + ") "
         self._flush()
         cur = self._db.execute(f"SELECT line FROM result {where}{order}", values)  # noqa: S608
-        return (_decode(line) for (line,) in cur)
+        decode = ResultDecoder()
+        return (decode(line) for (line,) in cur)
 
     def counts_by_control(self) -> dict[str, Counter[Status]]:
         self._flush()
@@ -189,7 +193,8 @@ class ResultSpool(ResultSet):
             + ") GROUP BY resource_id ORDER BY resource_id",
             values,
         )
-        return (_decode(line) for _, line in cur)
+        decode = ResultDecoder()
+        return (decode(line) for _, line in cur)
 
     def first_per_control(self) -> dict[str, Result]:
         self._flush()
@@ -210,17 +215,17 @@ def _encode(result: Result) -> str:
 
 
 def _decode(line: str) -> Result:
-    return result_from_dict(json.loads(line))
+    return ResultDecoder()(line)
 
 
 def _row(result: Result, mark: int, line: str) -> tuple[Any, ...]:
     return (
         result.control_id,
         result.resource.id,
-        result.status.value,
+        result.status._value_,
         result.message,
-        _TRIAGE[result.status],
-        result.severity.rank,
+        _TRIAGE[result.status._value_],
+        _RANK[result.severity._value_],
         mark,
         line,
     )
