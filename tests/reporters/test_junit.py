@@ -3,8 +3,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
+from govscan.model import Status
 from govscan.reporters.interface import ReportOptions
 from govscan.reporters.junit import COLLECTION_SUITE, JunitReporter
 
@@ -61,3 +63,38 @@ def test_file_and_line_for_repository_findings(tmp_path: Path) -> None:
 def test_clean_scan_has_no_collection_suite(tmp_path: Path) -> None:
     xml = _parse(tmp_path, replace(sample_scan(), errors=()))
     assert COLLECTION_SUITE not in {s.name for s in xml}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain", 'quote " amp & lt < gt >', "tab\tnew\nline\rcr", "ctrl \x01\x1f end", "ü → 💥"],
+)
+@pytest.mark.parametrize("status", list(Status))
+def test_hand_written_test_cases_match_elementtree(text: str, status: Status) -> None:
+    """Each test case is written without ElementTree; it must be what ElementTree writes."""
+    import xml.etree.ElementTree as ET
+
+    from govscan.model import Location, ResourceRef, Result, Severity
+    from govscan.reporters.junit import _case_name, _clean, _details, _skip_message, _testcase
+
+    r = Result(
+        control_id="c.x",
+        title=f"title {text}",
+        severity=Severity.HIGH,
+        status=status,
+        resource=ResourceRef("t", f"id {text}", f"name {text}", location=Location(f"{text}.tf", 3)),
+        frameworks={"dsgvo": (f"Art. {text}",)},
+        message=f"msg {text}",
+    )
+    case = ET.Element("testcase", {"name": _clean(_case_name(r)), "classname": "c.x", "time": "0"})
+    case.set("file", f"{text}.tf")
+    case.set("line", "3")
+    message = _clean(r.message)
+    if status is Status.FAIL:
+        ET.SubElement(case, "failure", {"message": message, "type": "high"}).text = _details(r)
+    elif status is Status.ERROR:
+        ET.SubElement(case, "error", {"message": message, "type": "error"}).text = _details(r)
+    elif status in (Status.WAIVED, Status.NOT_APPLICABLE):
+        ET.SubElement(case, "skipped", {"message": _clean(_skip_message(r))})
+    ET.indent(case, level=2)
+    assert _testcase(r) == ET.tostring(case, encoding="unicode", short_empty_elements=True)

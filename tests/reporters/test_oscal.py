@@ -172,3 +172,12 @@ def test_an_empty_scan_is_still_valid() -> None:
 )
 def test_control_ids(requirement: str, expected: str) -> None:
     assert control_id_for(requirement) == expected
+
+
+@pytest.mark.parametrize("name", ["", "run\x1fobservation\x1fä", "x" * 500])
+def test_fast_uuid5_is_the_standard_uuid5(name: str) -> None:
+    import uuid
+
+    from govscan.reporters.oscal import _NAMESPACE, _uuid5
+
+    assert _uuid5(_NAMESPACE.bytes, name) == str(uuid.uuid5(_NAMESPACE, name))

@@ -34,7 +34,16 @@ API_CALLS = "api-calls.json"
 
 
 def write_results(scan: ScanResult, fp: IO[bytes]) -> None:
-    """results.json (contract ``govscan/results/v1``), written piece by piece."""
+    """results.json (contract ``govscan/results/v1``), written piece by piece.
+
+    The SHA-256 of what was written is remembered for :func:`results_sha256`, so
+    the reports that cite results.json do not serialise it a second time."""
+    tee = _Tee(fp)
+    _write_results(scan, tee)  # type: ignore[arg-type]  # only write() is used
+    _remember(scan, tee.hash.hexdigest())
+
+
+def _write_results(scan: ScanResult, fp: IO[bytes]) -> None:
     lines = scan.results.encoded()
     if lines is None:
         lines = (encode_compact(result_to_dict(r)) for r in scan.results)
@@ -57,32 +66,34 @@ def results_bytes(scan: ScanResult) -> bytes:
     return buf.getvalue()
 
 
-class _Digest:
-    """A write-only file that keeps only the SHA-256 of what it was given."""
+class _Tee:
+    """Passes writes on to a file (if any) and keeps the SHA-256 of all of them."""
 
-    def __init__(self) -> None:
+    def __init__(self, fp: IO[bytes] | None = None) -> None:
         self.hash = hashlib.sha256()
+        self._fp = fp
 
     def write(self, data: bytes) -> int:
         self.hash.update(data)
-        return len(data)
+        return self._fp.write(data) if self._fp is not None else len(data)
 
 
 _digests: dict[int, tuple[weakref.ref[ScanResult], str]] = {}
 
 
+def _remember(scan: ScanResult, digest: str) -> None:
+    _digests.clear()
+    _digests[id(scan)] = (weakref.ref(scan), digest)
+
+
 def results_sha256(scan: ScanResult) -> str:
     """Hex SHA-256 of results.json; remembered per ScanResult, because the bundle
-    manifest and the OSCAL back-matter both cite it."""
+    writes results.json first and the OSCAL back-matter cites it."""
     hit = _digests.get(id(scan))
     if hit is not None and hit[0]() is scan:
         return hit[1]
-    sink = _Digest()
-    write_results(scan, sink)  # type: ignore[arg-type]  # only write() is used
-    digest = sink.hash.hexdigest()
-    _digests.clear()
-    _digests[id(scan)] = (weakref.ref(scan), digest)
-    return digest
+    write_results(scan, _Tee())  # type: ignore[arg-type]  # only write() is used
+    return _digests[id(scan)][1]
 
 
 def controls_bytes(scan: ScanResult) -> bytes:
