@@ -209,11 +209,12 @@ class OscalReporter(Reporter):
                 )
 
         titles = _requirement_titles()
-        findings = [
-            self._finding(req, index, titles.get(req, ""), uid)
-            for req in sorted(index.requirements(), key=_sort_requirement)
-        ]
         by_requirement = index.requirements()
+        # One finding at a time: a finding lists every observation it relates to.
+        findings = Encoded(
+            encode_compact(self._finding(req, index, titles.get(req, ""), uid))
+            for req in sorted(by_requirement, key=_sort_requirement)
+        )
 
         local_definitions: dict[str, Any] = {
             "components": [
@@ -264,7 +265,7 @@ class OscalReporter(Reporter):
         }
         if index.observations:
             result["observations"] = Encoded(observations())
-        if findings:
+        if by_requirement:
             result["findings"] = findings
         if scan.errors:
             result["assessment-log"] = {"entries": list(self._log(scan, uid))}
