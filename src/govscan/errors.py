@@ -76,3 +76,10 @@ class EvidenceError(GovscanError):
     """A bundle that cannot be read or does not verify."""
 
     exit_code = ExitCode.FAILURES
+
+
+class StorageError(GovscanError):
+    """Results or evidence could not be written (disk full, no permission): the run
+    did not produce its bundle, so it is incomplete."""
+
+    exit_code = ExitCode.INCOMPLETE

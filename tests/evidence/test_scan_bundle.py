@@ -88,3 +88,40 @@ def test_scan_sign_verify_and_re_render(
     assert report.exit_code == 0, report.output
     for path in again.iterdir():
         assert path.read_bytes() == (out / path.name).read_bytes(), path.name
+
+
+def test_a_report_that_cannot_be_written_is_one_clear_error(project: Path) -> None:
+    FakeCollector.items = [thing("t/a", encrypted=True), thing("t/b", encrypted=False)]
+    out = project / "bundle"
+    (out / "results.sarif").mkdir(parents=True)  # where the SARIF file should go
+    result = CliRunner().invoke(
+        cli,
+        [
+            "scan",
+            "--controls",
+            str(project / "controls"),
+            "--policy",
+            str(project / "policy.yaml"),
+            "--format",
+            "json,sarif",
+            "--output-dir",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 3, result.output
+    assert f"govscan: error: cannot write {out / 'results.sarif'}" in result.output
+    assert "Traceback" not in result.output
+    assert (out / "results.json").is_file()  # what was written before stays
+
+
+def test_a_failing_result_spool_is_a_storage_error() -> None:
+    from govscan.engine.spool import ResultSpool
+    from govscan.errors import ExitCode, StorageError
+    from govscan.model import ResourceRef, Result, Severity, Status
+
+    spool = ResultSpool(batch=1)
+    spool._db.close()  # stands in for a temporary directory that is full or gone
+    r = Result("c", "t", Severity.LOW, Status.PASS, ResourceRef("x", "x/1"), {})
+    with pytest.raises(StorageError, match="temporary database") as caught:
+        spool.add(r)
+    assert caught.value.exit_code is ExitCode.INCOMPLETE

@@ -11,10 +11,13 @@ the two orders reporters read them in, one at a time.
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+from govscan.errors import StorageError
 from govscan.model import STATUS_TRIAGE, Result, ResultSet, Severity, Status
 from govscan.serialize import ResultDecoder, ResultEncoder, encode_compact, result_to_dict
 
@@ -53,15 +56,16 @@ class ResultSpool(ResultSet):
     def __init__(self, batch: int = 1000) -> None:
         # "" opens a private on-disk temporary database, removed on close;
         # SQLite keeps only its page cache in memory.
-        self._db = sqlite3.connect("", isolation_level=None)
-        for pragma in (
-            "journal_mode = OFF",
-            "synchronous = OFF",
-            "cache_size = -8192",
-            "temp_store = FILE",
-        ):
-            self._db.execute(f"PRAGMA {pragma}")
-        self._db.execute(_SCHEMA)
+        with _storage():
+            self._db = sqlite3.connect("", isolation_level=None)
+            for pragma in (
+                "journal_mode = OFF",
+                "synchronous = OFF",
+                "cache_size = -8192",
+                "temp_store = FILE",
+            ):
+                self._db.execute(f"PRAGMA {pragma}")
+            self._db.execute(_SCHEMA)
         self._pending: list[tuple[Any, ...]] = []
         self._batch = batch
         # Keyed by the enums' values: hashing an Enum member runs Python code.
@@ -83,13 +87,14 @@ class ResultSpool(ResultSet):
 
     def _flush(self) -> None:
         if self._pending:
-            self._db.execute("BEGIN")
-            self._db.executemany(
-                "INSERT INTO result (control_id, resource_id, status, message, triage, severity,"
-                " mark, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                self._pending,
-            )
-            self._db.execute("COMMIT")
+            with _storage():
+                self._db.execute("BEGIN")
+                self._db.executemany(
+                    "INSERT INTO result (control_id, resource_id, status, message, triage,"
+                    " severity, mark, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    self._pending,
+                )
+                self._db.execute("COMMIT")
             self._pending.clear()
 
     def rewrite(
@@ -100,10 +105,8 @@ class ResultSpool(ResultSet):
         With ``needles``, only results whose JSON line contains one of them are
         decoded and offered to ``fix``. Returns how many results changed.
         """
-        self._flush()
         changed: list[tuple[Any, ...]] = []
-        cur = self._db.execute("SELECT seq, line FROM result WHERE mark < ?", (below,))
-        for seq, line in cur:
+        for seq, line in self._query("SELECT seq, line FROM result WHERE mark < ?", (below,)):
             if needles and not any(n in line for n in needles):
                 continue
             old = _decode(line)
@@ -113,22 +116,25 @@ class ResultSpool(ResultSet):
                 self._counts[(new.status.value, new.severity.value)] += 1
                 changed.append((*_row(new, below, _encode(new)), seq))
         if changed:
-            self._db.execute("BEGIN")
-            self._db.executemany(
-                "UPDATE result SET control_id = ?, resource_id = ?, status = ?, message = ?,"
-                " triage = ?, severity = ?, mark = ?, line = ? WHERE seq = ?",
-                changed,
-            )
-            self._db.execute("COMMIT")
+            with _storage():
+                self._db.execute("BEGIN")
+                self._db.executemany(
+                    "UPDATE result SET control_id = ?, resource_id = ?, status = ?, message = ?,"
+                    " triage = ?, severity = ?, mark = ?, line = ? WHERE seq = ?",
+                    changed,
+                )
+                self._db.execute("COMMIT")
         return len(changed)
 
     def seal(self) -> ResultSpool:
         """End writing and index the canonical order (reports read it several times)."""
         if not self._sealed:
             self._flush()
-            self._db.execute(
-                "CREATE INDEX canonical ON result (control_id, resource_id, status, message, seq)"
-            )
+            with _storage():
+                self._db.execute(
+                    "CREATE INDEX canonical ON result"
+                    " (control_id, resource_id, status, message, seq)"
+                )
             self._sealed = True
         return self
 
@@ -137,9 +143,14 @@ class ResultSpool(ResultSet):
 
     # --- reading --------------------------------------------------------------------------
 
-    def _lines(self, order: str) -> Iterator[str]:
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        """Rows of one query, read lazily; pending results are written first."""
         self._flush()
-        for (line,) in self._db.execute(f"SELECT line FROM result {order}"):  # noqa: S608
+        with _storage():
+            yield from self._db.execute(sql, params)
+
+    def _lines(self, order: str) -> Iterator[str]:
+        for (line,) in self._query(f"SELECT line FROM result {order}"):  # noqa: S608
             yield line
 
     def __iter__(self) -> Iterator[Result]:
@@ -167,15 +178,13 @@ class ResultSpool(ResultSet):
         if not values:
             return iter(())
         where = "WHERE status IN (" + ", ".join("?" * len(values)) + ") "
-        self._flush()
-        cur = self._db.execute(f"SELECT line FROM result {where}{order}", values)  # noqa: S608
+        cur = self._query(f"SELECT line FROM result {where}{order}", values)  # noqa: S608
         decode = ResultDecoder()
         return (decode(line) for (line,) in cur)
 
     def counts_by_control(self) -> dict[str, Counter[Status]]:
-        self._flush()
         out: dict[str, Counter[Status]] = {}
-        for cid, status, n in self._db.execute(
+        for cid, status, n in self._query(
             "SELECT control_id, status, count(*) FROM result GROUP BY control_id, status"
         ):
             out.setdefault(cid, Counter())[Status(status)] = n
@@ -185,9 +194,8 @@ class ResultSpool(ResultSet):
         values = sorted({s.value for s in statuses})
         if not values:
             return iter(())
-        self._flush()
         # SQLite takes the bare column ``line`` from the row that holds min(seq).
-        cur = self._db.execute(
+        cur = self._query(
             "SELECT min(seq), line FROM result WHERE status IN ("  # noqa: S608
             + ", ".join("?" * len(values))
             + ") GROUP BY resource_id ORDER BY resource_id",
@@ -197,17 +205,29 @@ class ResultSpool(ResultSet):
         return (decode(line) for _, line in cur)
 
     def first_per_control(self) -> dict[str, Result]:
-        self._flush()
-        ids = [cid for (cid,) in self._db.execute("SELECT DISTINCT control_id FROM result")]
+        ids = [cid for (cid,) in self._query("SELECT DISTINCT control_id FROM result")]
         out: dict[str, Result] = {}
         for cid in sorted(ids):
-            (line,) = self._db.execute(
+            ((line,),) = self._query(
                 "SELECT line FROM result WHERE control_id = ? "
                 "ORDER BY resource_id, status, message, seq LIMIT 1",
                 (cid,),
-            ).fetchone()
+            )
             out[cid] = _decode(line)
         return out
+
+
+@contextmanager
+def _storage() -> Iterator[None]:
+    """SQLite failures (a full or read-only temporary directory) as one clear error."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        where = tempfile.gettempdir()
+        raise StorageError(
+            f"cannot keep the scan's results in a temporary database in {where}: {exc} "
+            "(set TMPDIR to a directory with free space)"
+        ) from None
 
 
 def _encode(result: Result) -> str:

@@ -22,7 +22,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from govscan.errors import EvidenceError, UsageError
+from govscan.errors import EvidenceError, StorageError, UsageError
 from govscan.evidence.files import API_CALLS, CONTROLS, RESOURCES, RESULTS, data_files
 from govscan.evidence.manifest import MANIFEST, SIGNATURE, build_manifest, manifest_bytes
 from govscan.model import ScanResult
@@ -68,6 +68,17 @@ def _remove_stale(out_dir: Path, stale: set[str]) -> None:
             target.unlink()
 
 
+def _cannot_write(path: Path, exc: OSError) -> StorageError:
+    return StorageError(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
 def render_into(
     scan: ScanResult, out_dir: Path, formats: Sequence[str], options: ReportOptions
 ) -> list[Path]:
@@ -77,8 +88,11 @@ def render_into(
     for fmt in formats:
         reporter = get_reporter(fmt)
         path = out_dir / reporter.filename
-        with path.open("wb") as fh:
-            reporter.write(scan, options, fh)
+        try:
+            with path.open("wb") as fh:
+                reporter.write(scan, options, fh)
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
         written.append(path)
     return written
 
@@ -129,7 +143,7 @@ def write_bundle(
     previous = _previous_files(out_dir)
     written = {RESOURCES} if (out_dir / RESOURCES).is_file() else set()
     for name, data in data_files(scan).items():
-        (out_dir / name).write_bytes(data)
+        _write_bytes(out_dir / name, data)
         written.add(name)
     ordered = ["json", *[f for f in formats if f != "json"]]
     for path in render_into(scan, out_dir, ordered, options):
@@ -140,11 +154,11 @@ def write_bundle(
         signature.unlink()
     manifest = build_manifest(scan, out_dir)
     raw = manifest_bytes(manifest)
-    (out_dir / MANIFEST).write_bytes(raw)
+    _write_bytes(out_dir / MANIFEST, raw)
     if signer is not None:
         from govscan.evidence.signing import sign_manifest_with
 
-        signature.write_bytes(sign_manifest_with(signer, raw))
+        _write_bytes(signature, sign_manifest_with(signer, raw))
     write_step_summary(scan, options, environ)
     return out_dir / MANIFEST
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from govscan.errors import StorageError
 from govscan.evidence.redact import redact
 from govscan.model import Resource
 
@@ -62,7 +63,10 @@ class ResourceWriter:
         self.count = 0
 
     def __enter__(self) -> ResourceWriter:
-        self._raw = self.path.open("wb")
+        try:
+            self._raw = self.path.open("wb")
+        except OSError as exc:
+            raise StorageError(f"cannot write {self.path}: {exc.strerror or exc}") from None
         # Level 6 (zlib's default) is several times faster than gzip's 9 for ~3% more bytes.
         self._gz = gzip.GzipFile(
             filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=6
@@ -72,7 +76,10 @@ class ResourceWriter:
     def write(self, resource: Resource) -> None:
         if self._gz is None:
             raise RuntimeError("ResourceWriter.write() outside its 'with' block")
-        self._gz.write(resource_line(resource))
+        try:
+            self._gz.write(resource_line(resource))
+        except OSError as exc:
+            raise StorageError(f"cannot write {self.path}: {exc.strerror or exc}") from None
         self.count += 1
 
     def __exit__(
