@@ -293,7 +293,9 @@ def _run_collector(col: Collector, plan: Any, out: queue.Queue[Any]) -> None:
             out.put(item)
     except Exception as exc:
         # A collector bug must not cost the results others already produced.
-        log.exception("collector %s failed", col.name)
+        # One line for the user; the traceback is for a bug report (-vv).
+        log.error("collector %s failed: %s: %s", col.name, type(exc).__name__, exc)
+        log.debug("collector %s traceback", col.name, exc_info=True)
         out.put(
             CollectionError(
                 collector=col.name,

@@ -71,7 +71,8 @@ class AwsCollector(Collector):
                 for item in discovery.scan_account(self, base, spec, plan):
                     out.put(item)
             except Exception as exc:  # keep the other accounts' results
-                log.exception("account %s failed", spec.account_id)
+                log.error("account %s failed: %s: %s", spec.account_id, type(exc).__name__, exc)
+                log.debug("account %s traceback", spec.account_id, exc_info=True)
                 out.put(
                     CollectionError(
                         "aws", f"{type(exc).__name__}: {exc}", tuple(plan.fields), spec.account_id

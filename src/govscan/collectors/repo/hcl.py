@@ -75,16 +75,22 @@ def _first_error(node: Any) -> Any | None:
     return node
 
 
-def parse(src: bytes) -> list[Block]:
-    """Top-level blocks; raises ``HclSyntaxError`` with the first error's position."""
-    tree = _parser().parse(src)
-    root = tree.root_node
+def _body(src: bytes) -> Any | None:
+    """The file's top-level body; raises ``HclSyntaxError`` at the first error."""
+    root = _parser().parse(src).root_node
     if root.has_error:
         bad = _first_error(root)
         row, col = bad.start_point if bad is not None else (0, 0)
-        snippet = _text(src, bad).splitlines()[0][:40] if bad is not None else ""
+        # A missing token has no text of its own: name the rest of its line instead.
+        near = src[bad.start_byte :].decode("utf-8", "replace") if bad is not None else ""
+        snippet = (near.splitlines() or [""])[0][:40]
         raise HclSyntaxError(row + 1, col + 1, f"HCL syntax error near {snippet!r}")
-    body = next((c for c in root.children if c.type == "body"), None)
+    return next((c for c in root.children if c.type == "body"), None)
+
+
+def parse(src: bytes) -> list[Block]:
+    """Top-level blocks; raises ``HclSyntaxError`` with the first error's position."""
+    body = _body(src)
     return _blocks(src, body) if body is not None else []
 
 
@@ -131,8 +137,19 @@ _REF = re.compile(r"^(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)$")
 Resolver = Callable[[str, str], Any]
 Expr = tuple[Any, ...]
 """A compiled expression: ("lit", v) | ("ref", kind, name) | ("unk", text) | ("tmpl", parts)
-| ("tup", items) | ("obj", pairs) | ("neg", e) | ("not", e). Compiling drops the parse tree,
-so a module's blocks do not keep every file's tree alive."""
+| ("tup", items) | ("obj", pairs) | ("neg", e) | ("not", e) | ("cond", c, a, b, text)
+| ("bin", op, left, right, text). Compiling drops the parse tree, so a module's blocks
+do not keep every file's tree alive."""
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: bool(a == b),
+    "!=": lambda a, b: bool(a != b),
+    "<": lambda a, b: bool(a < b),
+    ">": lambda a, b: bool(a > b),
+    "<=": lambda a, b: bool(a <= b),
+    ">=": lambda a, b: bool(a >= b),
+}
+_BINARY_OPS = frozenset({*_COMPARE, "&&", "||"})
 
 
 def evaluate(handle: Any, resolve: Resolver | None = None) -> Any:
@@ -176,7 +193,30 @@ def _run(e: Expr, resolve: Resolver) -> Any:
     if kind == "not":
         v = _run(e[1], resolve)
         return (not v) if isinstance(v, bool) else Unknown(e[2])
+    if kind == "cond":
+        test = _run(e[1], resolve)
+        if isinstance(test, bool):
+            return _run(e[2] if test else e[3], resolve)
+        return Unknown(e[4])
+    if kind == "bin":
+        return _binary(e[1], _run(e[2], resolve), _run(e[3], resolve), e[4])
     return Unknown(str(e))
+
+
+def _binary(op: str, left: Any, right: Any, text: str) -> Any:
+    """Static comparisons and boolean logic, as Terraform evaluates them; anything
+    else (a value not known until apply, mixed types) stays unknown."""
+    if op in ("&&", "||"):
+        if isinstance(left, bool) and isinstance(right, bool):
+            return (left and right) if op == "&&" else (left or right)
+        return Unknown(text)
+    scalar = str | int | float | bool | None
+    if not isinstance(left, scalar) or not isinstance(right, scalar):
+        return Unknown(text)
+    if op in ("==", "!="):
+        return _COMPARE[op](left, right)
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
+    return _COMPARE[op](left, right) if numbers else Unknown(text)
 
 
 def compile_expr(src: bytes, node: Any) -> Expr:
@@ -236,13 +276,55 @@ def compile_expr(src: bytes, node: Any) -> Expr:
             )
             pairs.append((key, compile_expr(src, exprs[1])))
         return ("obj", pairs)
+    if t == "conditional":
+        parts = [c for c in node.children if c.type == "expression"]
+        if len(parts) == 3:
+            return ("cond", *(compile_expr(src, c) for c in parts), _text(src, node))
+    if t == "operation" and named and named[0].type == "binary_operation":
+        inner = named[0]
+        ops = [i for i, c in enumerate(inner.children) if not c.is_named]
+        op_at = next((i for i in ops if _text(src, inner.children[i]) in _BINARY_OPS), None)
+        if op_at is not None and len(ops) == 1:
+            left, right = inner.children[:op_at], inner.children[op_at + 1 :]
+            if left and right:
+                return (
+                    "bin",
+                    _text(src, inner.children[op_at]),
+                    _compile_span(src, left),
+                    _compile_span(src, right),
+                    _text(src, node),
+                )
     if t == "operation" and named and named[0].type == "unary_operation":
         inner = named[0]
-        operand = next((c for c in inner.children if c.is_named), None)
+        operand = inner.children[1:]  # e.g. ``var.x``: a variable_expr and its get_attr
         op = _text(src, inner.children[0])
-        if op in ("-", "!") and operand is not None:
-            return ("neg" if op == "-" else "not", compile_expr(src, operand), _text(src, node))
+        if op in ("-", "!") and operand:
+            return ("neg" if op == "-" else "not", _compile_span(src, operand), _text(src, node))
     return ("unk", _text(src, node))
+
+
+def _compile_span(src: bytes, nodes: list[Any]) -> Expr:
+    """An operand of a binary operation: the grammar gives it as sibling nodes
+    (``var.x`` is a ``variable_expr`` followed by a ``get_attr``)."""
+    if len(nodes) == 1 and nodes[0].type != "variable_expr":
+        return compile_expr(src, nodes[0])
+    text = src[nodes[0].start_byte : nodes[-1].end_byte].decode("utf-8", "replace").strip()
+    m = _REF.match(text) if nodes[0].type == "variable_expr" else None
+    return ("ref", m.group(1), m.group(2)) if m else ("unk", text)
+
+
+def parse_attributes(src: bytes) -> dict[str, tuple[Expr, int]]:
+    """Top-level ``name = value`` attributes (a ``.tfvars`` file), with their lines."""
+    body = _body(src)
+    out: dict[str, tuple[Expr, int]] = {}
+    for item in body.children if body is not None else ():
+        if item.type == "attribute":
+            expr = next((c for c in item.children if c.type == "expression"), None)
+            out[_name(src, item.children[0])] = (
+                compile_expr(src, expr),
+                item.start_point[0] + 1,
+            )
+    return out
 
 
 def _scalar_text(value: Any) -> str:

@@ -3,13 +3,21 @@ normalised into the shapes of the live collectors (see ``normalize_aws``)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from govscan.collectors.repo.hcl import Block, HclSyntaxError, Unknown, evaluate, parse
+from govscan.collectors.repo.hcl import (
+    Block,
+    HclSyntaxError,
+    Unknown,
+    evaluate,
+    parse,
+    parse_attributes,
+)
 
 
 @dataclass(slots=True)
@@ -94,7 +102,9 @@ def load_module(
             variables[b.labels[0]] = b.attrs.get("default")
         elif b.type == "locals":
             locals_h.update(b.attrs)
-    given = inputs or {}
+    # Terraform reads .tfvars files for the root module only; a called module gets
+    # its values from the module block.
+    given = _tfvars(root, directory, out.errors) if depth == 0 else (inputs or {})
     cache: dict[tuple[str, str], Any] = {}
     active: set[tuple[str, str]] = set()
 
@@ -124,6 +134,8 @@ def load_module(
         return value
 
     for rel, b in parsed:
+        if b.type in ("resource", "module") and not _created(b, resolve):
+            continue  # count = 0 or an empty for_each: Terraform creates nothing
         if b.type == "resource" and len(b.labels) == 2:
             rtype, rname = b.labels
             provider = b.attrs.get("provider")
@@ -157,6 +169,55 @@ def load_module(
                     out.providers += sub.providers
                     out.errors += sub.errors
     return out
+
+
+def _created(block: Block, resolve: Any) -> bool:
+    """False only when ``count`` or ``for_each`` statically create no instance."""
+    count = block.attrs.get("count")
+    if count is not None:
+        n = evaluate(count, resolve)
+        if isinstance(n, int) and not isinstance(n, bool) and n <= 0:
+            return False
+    each = block.attrs.get("for_each")
+    if each is not None:
+        items = evaluate(each, resolve)
+        if isinstance(items, dict | list) and not items:
+            return False
+    return True
+
+
+def _tfvars(root: Path, directory: Path, errors: list[tuple[str, int, int, str]]) -> dict[str, Any]:
+    """Variable values Terraform loads for a root module, later files overriding
+    earlier ones: terraform.tfvars(.json), then *.auto.tfvars(.json) by name."""
+    files = [
+        directory / "terraform.tfvars",
+        directory / "terraform.tfvars.json",
+        *sorted(directory.glob("*.auto.tfvars")),
+        *sorted(directory.glob("*.auto.tfvars.json")),
+    ]
+    values: dict[str, Any] = {}
+    for f in files:
+        if not f.is_file():
+            continue
+        rel = f.relative_to(root).as_posix()
+        try:
+            data = f.read_bytes()
+            if f.name.endswith(".json"):
+                doc = json.loads(data)
+                if not isinstance(doc, dict):
+                    errors.append((rel, 1, 1, "a .tfvars.json file must hold one JSON object"))
+                    continue
+                values.update(doc)
+            else:
+                for name, (expr, _) in parse_attributes(data).items():
+                    values[name] = evaluate(expr)
+        except HclSyntaxError as exc:
+            errors.append((rel, exc.line, exc.col, str(exc)))
+        except json.JSONDecodeError as exc:
+            errors.append((rel, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}"))
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append((rel, 1, 1, f"cannot read: {exc}"))
+    return values
 
 
 def module_dirs(root: Path, tf_files: list[Path]) -> Iterator[Path]:

@@ -1,0 +1,11 @@
+variable "encrypt" {
+  default = false
+}
+
+variable "env" {
+  default = "dev"
+}
+
+variable "zones" {
+  type = list(string)
+}
