@@ -8,7 +8,13 @@ import pytest
 
 from govscan.collectors.repo.hcl import HclSyntaxError, Unknown, evaluate, parse_attributes
 
-VARS = {"env": "prod", "on": True, "off": False, "n": 3}
+VARS = {
+    "env": "prod",
+    "on": True,
+    "off": False,
+    "n": 3,
+    "m": {"a": {"b": [10, 20]}, "k-1": "v"},
+}
 
 
 def _value(expr: str) -> Any:
@@ -29,6 +35,9 @@ def _value(expr: str) -> Any:
         ("var.off ? 1 : 0", 0),
         ("!var.off", True),
         ('var.on ? "a" : var.missing', "a"),
+        ("var.m.a.b[1]", 20),
+        ('var.m["k-1"]', "v"),
+        ('var.m.a.b[0] == 10 ? "ten" : "other"', "ten"),
     ],
 )
 def test_static_expressions_are_evaluated(expr: str, expected: Any) -> None:
@@ -44,6 +53,9 @@ def test_static_expressions_are_evaluated(expr: str, expected: Any) -> None:
         "var.n && var.on",  # && needs two booleans
         "length(var.env) > 0",  # functions are not evaluated
         "aws_s3_bucket.b.arn == var.env",
+        "var.m.a.b[5]",  # out of range
+        "var.m.nope",
+        "each.value.port",  # resource instances are not expanded
     ],
 )
 def test_what_is_not_static_stays_unknown(expr: str) -> None:

@@ -179,6 +179,7 @@ class RepoCollector(Collector):
                     data={"name": data.pop("name", None) or tf.address, **data},
                     suppressions=sup,
                     origin="code",
+                    unavailable=_unexpanded(tf, data),
                 )
             if "terraform.provider" in wanted:
                 for p in module.providers:
@@ -364,3 +365,14 @@ def _provider(p: Any) -> Resource:
         unavailable=unavailable,
         origin="code",
     )
+
+
+def _unexpanded(tf: Any, data: Mapping[str, Any]) -> dict[str, str]:
+    """Every field of a resource whose dynamic blocks could not be generated: what
+    they would add is unknown, so a control reading the resource reports ``error``
+    instead of passing on half the definition."""
+    if not tf.unexpanded:
+        return {}
+    blocks = ", ".join(f'dynamic "{b}"' for b in tf.unexpanded)
+    reason = f"{blocks} iterates over a value not known before apply ({tf.path}:{tf.block.line})"
+    return {field: reason for field in data if field != "name"}

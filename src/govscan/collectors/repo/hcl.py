@@ -133,13 +133,34 @@ def _block(src: bytes, node: Any) -> Block:
     )
 
 
-_REF = re.compile(r"^(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)$")
+_REF = re.compile(
+    r"^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)"
+    r"((?:\.[A-Za-z_][A-Za-z0-9_-]*|\[[0-9]+\]|\[\"[^\"]*\"\])*)$"
+)
+_SEGMENT = re.compile(r'\.([A-Za-z_][A-Za-z0-9_-]*)|\[([0-9]+)\]|\["([^"]*)"\]')
+
+
+def _reference(text: str) -> Expr:
+    """``var.x``, ``local.m["k"]``, ``ingress.value.port``: a name looked up by the
+    resolver, then attributes and indexes into its value; anything else is unknown."""
+    m = _REF.match(text)
+    if m is None:
+        return ("unk", text)
+    base: Expr = ("ref", m.group(1), m.group(2))
+    if not m.group(3):
+        return base
+    path: list[str | int] = []
+    for attr, index, key in _SEGMENT.findall(m.group(3)):
+        path.append(int(index) if index else (attr or key))
+    return ("get", base, path, text)
+
+
 Resolver = Callable[[str, str], Any]
 Expr = tuple[Any, ...]
 """A compiled expression: ("lit", v) | ("ref", kind, name) | ("unk", text) | ("tmpl", parts)
 | ("tup", items) | ("obj", pairs) | ("neg", e) | ("not", e) | ("cond", c, a, b, text)
-| ("bin", op, left, right, text). Compiling drops the parse tree, so a module's blocks
-do not keep every file's tree alive."""
+| ("bin", op, left, right, text) | ("get", base, path, text). Compiling drops the parse
+tree, so a module's blocks do not keep every file's tree alive."""
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": lambda a, b: bool(a == b),
@@ -200,6 +221,16 @@ def _run(e: Expr, resolve: Resolver) -> Any:
         return Unknown(e[4])
     if kind == "bin":
         return _binary(e[1], _run(e[2], resolve), _run(e[3], resolve), e[4])
+    if kind == "get":
+        value = _run(e[1], resolve)
+        for step in e[2]:
+            found = (isinstance(value, dict) and isinstance(step, str) and step in value) or (
+                isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value)
+            )
+            if not found:
+                return Unknown(e[3])
+            value = value[step]
+        return value
     return Unknown(str(e))
 
 
@@ -226,9 +257,7 @@ def compile_expr(src: bytes, node: Any) -> Expr:
     named = [c for c in node.children if c.is_named]
     if t == "expression":
         if named and named[0].type == "variable_expr":
-            text = _text(src, node).strip()
-            m = _REF.match(text)
-            return ("ref", m.group(1), m.group(2)) if m else ("unk", text)
+            return _reference(_text(src, node).strip())
         return compile_expr(src, named[0]) if len(named) == 1 else ("unk", _text(src, node))
     if t in ("literal_value", "template_expr", "collection_value"):
         return compile_expr(src, named[0])
@@ -309,8 +338,7 @@ def _compile_span(src: bytes, nodes: list[Any]) -> Expr:
     if len(nodes) == 1 and nodes[0].type != "variable_expr":
         return compile_expr(src, nodes[0])
     text = src[nodes[0].start_byte : nodes[-1].end_byte].decode("utf-8", "replace").strip()
-    m = _REF.match(text) if nodes[0].type == "variable_expr" else None
-    return ("ref", m.group(1), m.group(2)) if m else ("unk", text)
+    return _reference(text) if nodes[0].type == "variable_expr" else ("unk", text)
 
 
 def parse_attributes(src: bytes) -> dict[str, tuple[Expr, int]]:

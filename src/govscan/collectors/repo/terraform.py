@@ -29,6 +29,9 @@ class TfResource:
     block: Block
     resolve: Any
     provider_ref: str = ""
+    unexpanded: tuple[str, ...] = ()
+    """``dynamic`` blocks whose ``for_each`` is not known before apply: what they
+    would add to the resource cannot be judged."""
 
     def attrs(self) -> dict[str, Any]:
         return {n: evaluate(h, self.resolve) for n, h in self.block.attrs.items()}
@@ -109,6 +112,9 @@ def load_module(
     active: set[tuple[str, str]] = set()
 
     def resolve(kind: str, name: str) -> Any:
+        if kind not in ("var", "local"):
+            # Resource attributes, data sources, each.*, count.index: known at apply only.
+            return Unknown(f"{kind}.{name}")
         key = (kind, name)
         if key in cache:
             return cache[key]
@@ -143,8 +149,19 @@ def load_module(
             if provider is not None:
                 v = evaluate(provider, resolve)
                 ref = v.text if isinstance(v, Unknown) else str(v)
+            unexpanded: list[str] = []
+            block = _expand_dynamic(b, resolve, unexpanded)
             out.resources.append(
-                TfResource(rtype, rname, f"{prefix}{rtype}.{rname}", rel, b, resolve, ref)
+                TfResource(
+                    rtype,
+                    rname,
+                    f"{prefix}{rtype}.{rname}",
+                    rel,
+                    block,
+                    resolve,
+                    ref,
+                    tuple(unexpanded),
+                )
             )
         elif b.type == "provider" and b.labels:
             settings = {n: evaluate(h, resolve) for n, h in b.attrs.items()}
@@ -169,6 +186,67 @@ def load_module(
                     out.providers += sub.providers
                     out.errors += sub.errors
     return out
+
+
+def _expand_dynamic(block: Block, resolve: Any, unexpanded: list[str]) -> Block:
+    """The block with each ``dynamic "x"`` replaced by one ``x`` block per element of
+    its ``for_each``, as Terraform generates them; the generated blocks' values are
+    evaluated with the iterator (``x.key``, ``x.value``) bound."""
+    if not _has_dynamic(block):
+        return block
+    blocks: list[Block] = []
+    for child in block.blocks:
+        if child.type != "dynamic" or not child.labels:
+            blocks.append(_expand_dynamic(child, resolve, unexpanded))
+            continue
+        label = child.labels[0]
+        iterator = child.attrs.get("iterator")
+        name = str(iterator[1]).strip() if iterator and iterator[0] == "unk" else label
+        content = next((c for c in child.blocks if c.type == "content"), None)
+        items = evaluate(child.attrs.get("for_each"), resolve)
+        if content is None:
+            continue
+        # Terraform needs the keys before apply; values may still be unknown.
+        if isinstance(items, dict):
+            pairs: list[tuple[Any, Any]] = list(items.items())
+        elif isinstance(items, list):
+            pairs = list(enumerate(items))
+        else:
+            unexpanded.append(label)
+            continue
+        for key, value in pairs:
+            bound = _iterator(resolve, name, key, value)
+            expanded = _expand_dynamic(content, bound, unexpanded)
+            blocks.append(_bind(expanded, label, bound, child))
+    return Block(
+        block.type, block.labels, block.attrs, blocks, block.line, block.end_line, block.comments
+    )
+
+
+def _has_dynamic(block: Block) -> bool:
+    return any(c.type == "dynamic" or _has_dynamic(c) for c in block.blocks)
+
+
+def _iterator(resolve: Any, name: str, key: Any, value: Any) -> Any:
+    def bound(kind: str, attr: str) -> Any:
+        if kind == name:
+            return {"key": key, "value": value}.get(attr, Unknown(f"{kind}.{attr}"))
+        return resolve(kind, attr)
+
+    return bound
+
+
+def _bind(content: Block, kind: str, resolve: Any, origin: Block) -> Block:
+    """A generated block: its values evaluated now, while the iterator is bound."""
+    return Block(
+        kind,
+        [],
+        {n: ("lit", evaluate(h, resolve)) for n, h in content.attrs.items()},
+        [_bind(c, c.type, resolve, c) for c in content.blocks],
+        origin.line,
+        origin.end_line,
+        [],
+    )
 
 
 def _created(block: Block, resolve: Any) -> bool:
