@@ -306,6 +306,12 @@ class ResultSet(abc.ABC):
     @abc.abstractmethod
     def __len__(self) -> int: ...
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when the same results come out in the same order, wherever they are kept."""
+        if not isinstance(other, ResultSet | tuple | list):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
     def counts(self) -> Mapping[tuple[Status, Severity], int]:
         """Number of results per (status, severity)."""
         return Counter((r.status, r.severity) for r in self)

@@ -136,6 +136,11 @@ def test_messages_fill_fields_and_refuse_python() -> None:
         == "vol-1 in eu-central-1 uses AES256 on 22, 80"
     )
     assert render_message("{nope}", data, ref) == "<absent>"
+    # An aside in parentheses that would only say "absent" is dropped (code has no ids yet).
+    assert render_message("Group {name} ({nope}) is open", data, ref) == (
+        f"Group {render_message('{name}', data, ref)} is open"
+    )
+    assert render_message("{nope} ({nope}) x", data, ref) == "<absent> x"
     evil = "{__class__} {name.__class__.__mro__} {0.__init__} {name!r:>10}"
     out = render_message(evil, data, ref)
     assert "class" not in out.replace("{__class__}", "") or "<absent>" in out

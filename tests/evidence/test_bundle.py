@@ -72,6 +72,31 @@ def test_results_json_is_the_contract_document(bundle: Path) -> None:
     assert len(raw.splitlines()) >= len(doc["results"]), "one result per line at most"
 
 
+def test_load_scan_streams_results_into_a_spool(bundle: Path) -> None:
+    from govscan.engine.spool import ResultSpool
+
+    scan = load_scan(bundle, spool_above=0)
+    assert isinstance(scan.results, ResultSpool)
+    assert list(scan.results) == list(sample_scan().results)
+
+
+def test_load_scan_reads_results_json_in_another_layout(bundle: Path) -> None:
+    doc = json.loads((bundle / RESULTS).read_text())
+    (bundle / RESULTS).write_text(json.dumps(doc, indent=4))
+    assert load_scan(bundle) == sample_scan()
+    assert load_scan(bundle, spool_above=0) == sample_scan()
+
+
+def test_a_corrupt_result_line_is_one_clear_error(bundle: Path) -> None:
+    lines = (bundle / RESULTS).read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith('    {"control_id"'))
+    lines[at] = '    {"control_id": "x", "broken\n'
+    (bundle / RESULTS).write_text("".join(lines))
+    for spool_above in (0, 1 << 30):
+        with pytest.raises(EvidenceError, match="unreadable bundle"):
+            load_scan(bundle, spool_above)
+
+
 def test_load_scan_rebuilds_the_scan(bundle: Path) -> None:
     assert load_scan(bundle) == sample_scan()
 

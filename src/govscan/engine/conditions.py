@@ -449,9 +449,16 @@ def render_message(template: str, data: Mapping[str, Any], ref_fields: Mapping[s
         value = _getter(path)(data)
         if value is None and path in ref_fields:
             value = ref_fields[path]
-        return _show(value)
+        return _ABSENT if value is None else _show(value)
 
-    return _PLACEHOLDER.sub(fill, template)
+    text = _PLACEHOLDER.sub(fill, template)
+    # "Group {name} ({group_id})" for a resource defined in code, which has no id yet:
+    # an aside that would only say "absent" is left out.
+    return _ABSENT_ASIDE.sub("", text).replace(_ABSENT, "<absent>")
+
+
+_ABSENT = "\x00absent\x00"
+_ABSENT_ASIDE = re.compile(r" \(\x00absent\x00\)")
 
 
 # --- schema ----------------------------------------------------------------------------------

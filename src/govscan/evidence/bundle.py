@@ -19,8 +19,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from govscan.errors import EvidenceError, StorageError, UsageError
 from govscan.evidence.files import API_CALLS, CONTROLS, RESOURCES, RESULTS, data_files
@@ -163,14 +164,30 @@ def write_bundle(
     return out_dir / MANIFEST
 
 
-def load_scan(bundle: Path) -> ScanResult:
-    """Rebuild the ScanResult of a bundle, exactly as it was rendered at scan time."""
-    from govscan.serialize import scan_from_dict
+SPOOL_ABOVE_BYTES = 16 * 1024 * 1024
+"""results.json larger than this (about 25,000 results) is read into a result spool."""
+
+
+def load_scan(bundle: Path, spool_above: int = SPOOL_ABOVE_BYTES) -> ScanResult:
+    """Rebuild the ScanResult of a bundle, exactly as it was rendered at scan time.
+
+    The results of a large bundle go into a result spool line by line, so
+    re-rendering it needs no more memory than the scan did; a small one is read
+    into memory, which is faster."""
+    from dataclasses import replace
+
+    from govscan.engine.scan import MemoryResults
+    from govscan.engine.spool import ResultSpool
+    from govscan.serialize import ResultDecoder, scan_from_dict
 
     if not bundle.is_dir():
         raise EvidenceError(f"{bundle}: no such bundle directory")
+    path = bundle / RESULTS
+    large = path.is_file() and path.stat().st_size > spool_above
+    spool: ResultSpool | MemoryResults = ResultSpool() if large else MemoryResults()
+    decode = ResultDecoder()
     try:
-        doc = json.loads((bundle / RESULTS).read_text(encoding="utf-8"))
+        doc = _read_results(path, lambda text: spool.add(decode(text)))
         controls_path = bundle / CONTROLS
         controls = (
             json.loads(controls_path.read_text(encoding="utf-8")) if controls_path.exists() else []
@@ -183,15 +200,47 @@ def load_scan(bundle: Path) -> ScanResult:
         ) from None
     except (OSError, ValueError) as exc:
         raise EvidenceError(f"{bundle}: unreadable bundle: {exc}") from None
+    except (KeyError, TypeError) as exc:
+        raise EvidenceError(f"{path}: malformed result: {type(exc).__name__}: {exc}") from None
     if not isinstance(doc, dict) or doc.get("schema") != "govscan/results/v1":
         schema = doc.get("schema") if isinstance(doc, dict) else None
-        raise EvidenceError(f"{bundle / RESULTS}: unknown schema {schema!r}")
+        raise EvidenceError(f"{path}: unknown schema {schema!r}")
     try:
-        return scan_from_dict(doc, controls, calls)
+        scan = scan_from_dict(doc, controls, calls)
+        for r in scan.results:  # a results.json laid out differently was read whole
+            spool.add(r)
     except (KeyError, ValueError, TypeError) as exc:
         raise EvidenceError(
             f"{bundle}: malformed bundle data: {type(exc).__name__}: {exc}"
         ) from None
+    return replace(scan, results=spool.seal())
+
+
+_RESULTS_OPEN = '  "results": [\n'
+
+
+def _read_results(path: Path, add: Callable[[str], Any]) -> Any:
+    """results.json as govscan writes it (one result per line inside ``"results"``):
+    each result line goes to ``add`` and the rest is parsed as the document, with
+    ``"results"`` empty. Another layout is simply parsed whole."""
+    skeleton: list[str] = []
+    inside = False
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not inside:
+                if line == _RESULTS_OPEN:
+                    inside = True
+                    skeleton.append('  "results": ')
+                else:
+                    skeleton.append(line)
+                continue
+            text = line.strip()
+            if text in ("]", "],"):
+                inside = False
+                skeleton.append("[]" + text[1:] + "\n")
+            elif text:
+                add(text[:-1] if text.endswith(",") else text)
+    return json.loads("".join(skeleton))
 
 
 def render_formats(
