@@ -154,6 +154,13 @@ def _load_config(path: Path | None) -> dict[str, Any]:
 @click.option("--gcp", is_flag=True, default=None)
 @click.option("--gcp-projects")
 @click.option("--repo", type=click.Path(path_type=Path), help="Repository or folder to scan.")
+@click.option(
+    "--tf-var-file",
+    "tf_var_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Terraform .tfvars file for every root module, applied last (like -var-file).",
+)
 @click.option("--registry", type=click.Path(path_type=Path), help="AVV registry file.")
 @click.option(
     "--records",

@@ -106,6 +106,12 @@ def _repo_path(targets: Mapping[str, Any]) -> Any:
     return repo.get("path", ".") if isinstance(repo, dict) else repo
 
 
+def _repo_var_files(targets: Mapping[str, Any]) -> list[str]:
+    repo = targets.get("repo")
+    files = repo.get("var_files", []) if isinstance(repo, dict) else []
+    return [str(f) for f in files] if isinstance(files, list) else []
+
+
 def _repo_exclude(targets: Mapping[str, Any]) -> list[str]:
     repo = targets.get("repo")
     exclude = repo.get("exclude", []) if isinstance(repo, dict) else []
@@ -171,6 +177,8 @@ def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> d
         ],
         "repo": str(flags["repo"]) if flags.get("repo") else rel(_repo_path(targets_cfg)),
         "repo_exclude": list(_repo_exclude(targets_cfg)),
+        "repo_var_files": [str(f) for f in flags.get("tf_var_files") or ()]
+        or [rel(f) for f in _repo_var_files(targets_cfg)],
         "registry": str(flags["registry"])
         if flags.get("registry")
         else rel(targets_cfg.get("registry")),

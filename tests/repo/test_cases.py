@@ -97,3 +97,39 @@ def test_environment_values_in_code_never_reach_the_bundle(tmp_path: Path) -> No
         assert "do-not-commit-me" not in text, path
     collected = gzip.decompress((tmp_path / "resources.jsonl.gz").read_bytes()).decode()
     assert "DB_PASSWORD" in collected, "the name is kept"
+
+
+def test_a_var_file_given_on_the_command_line_is_applied_last(tmp_path: Path) -> None:
+    case = Path(__file__).parent / "cases" / "tfvars"
+    extra = tmp_path / "ci.tfvars"
+    extra.write_text("encrypt = false\n")  # overrides terraform.tfvars (encrypt = true)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("scan", "--repo", str(case), "--tf-var-file", str(extra)),
+            *("--format", "json", "--output-dir", str(out), "--fail-on", "none"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "results.json").read_text())
+    status = {
+        r["resource"]["id"]: r["status"]
+        for r in doc["results"]
+        if r["control_id"] == "aws.ebs.volume-encrypted"
+    }
+    assert status["main.tf:5"] == "fail"  # encrypted = var.encrypt, now false
+    assert status["main.tf:38"] == "pass"  # encrypted = !var.encrypt
+
+
+def test_a_missing_var_file_is_a_usage_error(tmp_path: Path) -> None:
+    case = Path(__file__).parent / "cases" / "tfvars"
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("scan", "--repo", str(case), "--tf-var-file", str(tmp_path / "nope.tfvars")),
+            *("--output-dir", str(tmp_path / "o")),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "nope.tfvars: no such file" in result.output

@@ -40,9 +40,12 @@ class RepoCollector(Collector):
     produces: ClassVar[tuple[str, ...]] = CODE_TYPES
     origin: ClassVar[str] = "code"
 
-    def __init__(self, root: Path, exclude: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, root: Path, exclude: tuple[str, ...] = (), var_files: tuple[Path, ...] = ()
+    ) -> None:
         self.root = root
         self.exclude = exclude
+        self.var_files = var_files
         self._actions: list[str] = []
 
     @classmethod
@@ -54,7 +57,11 @@ class RepoCollector(Collector):
         if not root.is_dir():
             raise UsageError(f"--repo {path}: no such directory")
         exclude = tuple(options.get("repo_exclude") or ())
-        return cls(root, exclude)
+        var_files = tuple(Path(f) for f in options.get("repo_var_files") or ())
+        for f in var_files:
+            if not f.is_file():
+                raise UsageError(f"--tf-var-file {f}: no such file")
+        return cls(root, exclude, var_files)
 
     def targets(self) -> list[Target]:
         return [Target("repo", str(self.root), {"github_actions": sorted(set(self._actions))})]
@@ -147,7 +154,7 @@ class RepoCollector(Collector):
         from govscan.collectors.repo.terraform import load_module, module_dirs
 
         for directory in module_dirs(self.root, tf_files):
-            module = load_module(self.root, directory)
+            module = load_module(self.root, directory, var_files=self.var_files)
             for path, line, col, message in module.errors:
                 yield CollectionError(
                     "repo",

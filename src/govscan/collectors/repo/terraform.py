@@ -85,6 +85,7 @@ def load_module(
     prefix: str = "",
     inputs: dict[str, Any] | None = None,
     depth: int = 0,
+    var_files: tuple[Path, ...] = (),
 ) -> Module:
     """Parse one module directory (and the local modules it calls)."""
     out = Module()
@@ -107,7 +108,7 @@ def load_module(
             locals_h.update(b.attrs)
     # Terraform reads .tfvars files for the root module only; a called module gets
     # its values from the module block.
-    given = _tfvars(root, directory, out.errors) if depth == 0 else (inputs or {})
+    given = _tfvars(root, directory, out.errors, var_files) if depth == 0 else (inputs or {})
     cache: dict[tuple[str, str], Any] = {}
     active: set[tuple[str, str]] = set()
 
@@ -264,20 +265,30 @@ def _created(block: Block, resolve: Any) -> bool:
     return True
 
 
-def _tfvars(root: Path, directory: Path, errors: list[tuple[str, int, int, str]]) -> dict[str, Any]:
+def _tfvars(
+    root: Path,
+    directory: Path,
+    errors: list[tuple[str, int, int, str]],
+    extra: tuple[Path, ...] = (),
+) -> dict[str, Any]:
     """Variable values Terraform loads for a root module, later files overriding
-    earlier ones: terraform.tfvars(.json), then *.auto.tfvars(.json) by name."""
+    earlier ones: terraform.tfvars(.json), then *.auto.tfvars(.json) by name, then
+    the files the user named (``-var-file``)."""
     files = [
         directory / "terraform.tfvars",
         directory / "terraform.tfvars.json",
         *sorted(directory.glob("*.auto.tfvars")),
         *sorted(directory.glob("*.auto.tfvars.json")),
+        *extra,
     ]
     values: dict[str, Any] = {}
     for f in files:
         if not f.is_file():
             continue
-        rel = f.relative_to(root).as_posix()
+        try:
+            rel = f.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            rel = str(f)  # a var file outside the repository
         try:
             data = f.read_bytes()
             if f.name.endswith(".json"):
