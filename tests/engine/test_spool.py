@@ -171,3 +171,15 @@ def test_decoder_reads_what_the_plain_path_reads() -> None:
     for r in [*results, renamed, remapped, results[0]]:
         line = encode_compact(result_to_dict(r))
         assert decode(line) == result_from_dict(json.loads(line)) == r
+
+
+def test_a_spool_written_in_one_thread_is_read_in_another() -> None:
+    import threading
+
+    results = _results(50)
+    spool = _spool(results).seal()
+    seen: list[Result] = []
+    reader = threading.Thread(target=lambda: seen.extend(spool))
+    reader.start()
+    reader.join()
+    assert seen == list(ResultList(results))

@@ -57,7 +57,9 @@ class ResultSpool(ResultSet):
         # "" opens a private on-disk temporary database, removed on close;
         # SQLite keeps only its page cache in memory.
         with _storage():
-            self._db = sqlite3.connect("", isolation_level=None)
+            # A ScanResult may be rendered in another thread than the one that scanned;
+            # SQLite's default (serialized) threading mode makes that safe.
+            self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
             for pragma in (
                 "journal_mode = OFF",
                 "synchronous = OFF",
