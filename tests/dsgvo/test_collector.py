@@ -45,7 +45,8 @@ def test_each_scanned_scope_maps_to_a_processor_use() -> None:
                         {"uses": "other/tool@main"},
                         "./.github/actions/local",
                         "docker://alpine:3",
-                    ]
+                    ],
+                    "terraform_providers": ["datadog/datadog", "DataDog/datadog"],
                 },
             ),
             Target("repo", "/src/no-workflows", {}),
@@ -59,6 +60,7 @@ def test_each_scanned_scope_maps_to_a_processor_use() -> None:
         ("github", "/src/app", ""),
         ("github-actions", "/src/app", "vendor/deploy-action"),
         ("github-actions", "/src/app", "other/tool"),
+        ("terraform-providers", "/src/app", "datadog/datadog"),
     }
 
 
@@ -171,3 +173,19 @@ def test_example_registry_shows_the_deliberate_findings(tmp_path: Path) -> None:
     ]:
         assert expected in passes, expected
     assert not [r for r in doc["results"] if r["status"] == "error"]
+
+
+def test_a_terraform_provider_is_covered_like_a_repository_integration(tmp_path: Path) -> None:
+    targets = [
+        Target("repo", "/src/app", {"terraform_providers": ["cloudco/cloudco", "dns/unknown"]})
+    ]
+    resources = collect(tmp_path, fixture("registry.yaml"), None, targets)
+    res = {r.id: r.data for r in resources}
+    covered = res["usage:terraform-providers:/src/app:cloudco/cloudco"]
+    assert covered["processor_id"] == "cloudco"
+    assert covered["legal_entity"] == "publisher of cloudco/cloudco"
+    statuses = {
+        k: v[0] for k, v in judge(controls()["dsgvo.registry.usage-covered"], resources).items()
+    }
+    assert statuses["usage:terraform-providers:/src/app:cloudco/cloudco"] is Status.PASS
+    assert statuses["usage:terraform-providers:/src/app:dns/unknown"] is Status.FAIL

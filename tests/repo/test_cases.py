@@ -133,3 +133,12 @@ def test_a_missing_var_file_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "nope.tfvars: no such file" in result.output
+
+
+def test_third_party_terraform_providers_are_reported_for_the_avv_registry(
+    tmp_path: Path,
+) -> None:
+    _, doc = scan(Path(__file__).parent / "cases" / "providers", tmp_path)
+    (target,) = [t for t in doc["run"]["targets"] if t["collector"] == "repo"]
+    # hashicorp/* (aws, random) are a cloud's API or local; the others are vendors' services.
+    assert target["details"]["terraform_providers"] == ["cloudflare/cloudflare", "datadog/datadog"]

@@ -323,6 +323,10 @@ def uses_of(targets: Sequence[Target]) -> list[Use]:
         for name in actions:
             if name.split("/", 1)[0] not in FIRST_PARTY_ACTION_OWNERS:
                 out.append(Use("github-actions", t.identity, t.collector, integration=name))
+        # A Terraform provider from a third-party namespace configures that vendor's
+        # service (monitoring, DNS, error tracking), which then holds the company's data.
+        for name in sorted({str(x).lower() for x in _list(t.details.get("terraform_providers"))}):
+            out.append(Use("terraform-providers", t.identity, t.collector, integration=name))
     return out
 
 

@@ -47,6 +47,7 @@ class RepoCollector(Collector):
         self.exclude = exclude
         self.var_files = var_files
         self._actions: list[str] = []
+        self._tf_sources: set[str] = set()
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> Collector | None:
@@ -64,7 +65,20 @@ class RepoCollector(Collector):
         return cls(root, exclude, var_files)
 
     def targets(self) -> list[Target]:
-        return [Target("repo", str(self.root), {"github_actions": sorted(set(self._actions))})]
+        return [
+            Target(
+                "repo",
+                str(self.root),
+                {
+                    "github_actions": sorted(set(self._actions)),
+                    # HashiCorp's own providers talk to a cloud's API (covered by that
+                    # cloud's agreement) or work locally; others are third-party services.
+                    "terraform_providers": sorted(
+                        s for s in self._tf_sources if not s.startswith("hashicorp/")
+                    ),
+                },
+            )
+        ]
 
     def _walk(self) -> Iterator[Path]:
         import fnmatch
@@ -155,6 +169,7 @@ class RepoCollector(Collector):
 
         for directory in module_dirs(self.root, tf_files):
             module = load_module(self.root, directory, var_files=self.var_files)
+            self._tf_sources |= module.sources
             for path, line, col, message in module.errors:
                 yield CollectionError(
                     "repo",

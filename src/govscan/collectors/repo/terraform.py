@@ -70,6 +70,8 @@ class Module:
     resources: list[TfResource] = field(default_factory=list)
     providers: list[TfProvider] = field(default_factory=list)
     errors: list[tuple[str, int, int, str]] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)
+    """Registry sources (``namespace/type``, lower case) of the providers the module uses."""
 
 
 _MODULE_CALL = re.compile(rb"(?m)^[ \t]*module[ \t]*\"")
@@ -164,12 +166,20 @@ def load_module(
                     tuple(unexpanded),
                 )
             )
+        elif b.type == "terraform":
+            for req in b.children("required_providers"):
+                for local_name, h in req.attrs.items():
+                    spec = evaluate(h, resolve)
+                    source = spec.get("source") if isinstance(spec, dict) else None
+                    out.sources.add(_source(local_name, source))
         elif b.type == "provider" and b.labels:
             settings = {n: evaluate(h, resolve) for n, h in b.attrs.items()}
             alias = settings.get("alias") if isinstance(settings.get("alias"), str) else ""
             out.providers.append(
                 TfProvider(b.labels[0], alias or "", rel, b.line, b.end_line, settings, b.comments)
             )
+            if not any(s.rsplit("/", 1)[-1] == b.labels[0].lower() for s in out.sources):
+                out.sources.add(_source(b.labels[0], None))
         elif b.type == "module" and b.labels and depth < 5:
             source = evaluate(b.attrs.get("source"), resolve)
             if isinstance(source, str) and source.startswith(("./", "../")):
@@ -186,6 +196,7 @@ def load_module(
                     out.resources += sub.resources
                     out.providers += sub.providers
                     out.errors += sub.errors
+                    out.sources |= sub.sources
     return out
 
 
@@ -248,6 +259,13 @@ def _bind(content: Block, kind: str, resolve: Any, origin: Block) -> Block:
         origin.end_line,
         [],
     )
+
+
+def _source(local_name: str, source: Any) -> str:
+    """``namespace/type`` of a provider; Terraform's default namespace is hashicorp."""
+    text = source.strip().lower() if isinstance(source, str) and source.strip() else ""
+    parts = text.split("/") if text else ["hashicorp", local_name.lower()]
+    return "/".join(parts[-2:]) if len(parts) >= 2 else f"hashicorp/{parts[0]}"
 
 
 def _created(block: Block, resolve: Any) -> bool:
