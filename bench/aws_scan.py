@@ -13,25 +13,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from _launch import run_measured
+
 REGIONS = ("eu-central-1", "eu-west-1", "us-east-1")
-_LAUNCHER = """
-import os, sys
-pid = os.fork()
-if pid == 0:
-    fd = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(fd, 1)
-    os.dup2(fd, 2)
-    os.execv(sys.argv[1], sys.argv[1:])
-_, status, usage = os.wait4(pid, 0)
-print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
-"""
 MIX = (("volume", 0.4), ("sg", 0.2), ("topic", 0.2), ("bucket", 0.1), ("table", 0.1))
 
 
@@ -118,17 +108,9 @@ def run(n: int) -> dict[str, object]:
                 "--fail-on",
                 "none",
             ]
-            # A forked child inherits the parent's peak RSS (the moto server lives here), so
-            # a small launcher process starts the scan and reports the scan's own peak RSS.
-            proc = subprocess.run(
-                [sys.executable, "-c", _LAUNCHER, *cmd],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
+            # The moto server lives in this process: only the scan's own peak RSS counts.
+            exit_code, rss = run_measured(cmd, env)
             wall = time.perf_counter() - t0
-            exit_code, rss = (int(x) for x in proc.stdout.split())
             calls = json.loads((Path(out) / "api-calls.json").read_text())
             doc = json.loads((Path(out) / "results.json").read_text())
         n_calls = sum(c["count"] for c in calls)
@@ -141,7 +123,7 @@ def run(n: int) -> dict[str, object]:
             "api_calls_per_resource": round(n_calls / max(n, 1), 2),
             "results": len(doc["results"]),
             "collection_errors": len(doc["errors"]),
-            "peak_rss_mb": round(rss / 1024, 1),
+            "peak_rss_mb": round(rss, 1),
         }
     finally:
         server.stop()

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _launch import run_measured
 
 TEMPLATES = [
     'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "${{local.prefix}}-{i}"\n}}\n',
@@ -27,18 +27,6 @@ TEMPLATES = [
     '  instance_class          = "db.t4g.micro"\n  storage_encrypted       = {enc}\n'
     "  backup_retention_period = {days}\n  publicly_accessible     = false\n}}\n",
 ]
-
-_LAUNCHER = """
-import os, sys
-pid = os.fork()
-if pid == 0:
-    fd = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(fd, 1)
-    os.dup2(fd, 2)
-    os.execv(sys.argv[1], sys.argv[1:])
-_, status, usage = os.wait4(pid, 0)
-print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
-"""
 
 
 def generate(root: Path, n: int, per_module: int = 0) -> int:
@@ -107,15 +95,8 @@ def run(n: int, formats: str, per_module: int = 0) -> None:
             "none",
         ]
         t0 = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, "-c", _LAUNCHER, *cmd],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=os.environ,
-        )
+        code, rss = run_measured(cmd)
         wall = time.perf_counter() - t0
-        code, rss = (int(x) for x in proc.stdout.split())
         doc = json.loads((out / "results.json").read_text())
     print(
         json.dumps(
@@ -128,7 +109,7 @@ def run(n: int, formats: str, per_module: int = 0) -> None:
                 "wall_seconds": round(wall, 2),
                 "exit_code": code,
                 "results": len(doc["results"]),
-                "peak_rss_mb": round(rss / 1024, 1),
+                "peak_rss_mb": round(rss, 1),
             }
         )
     )

@@ -83,3 +83,7 @@ class StorageError(GovscanError):
     did not produce its bundle, so it is incomplete."""
 
     exit_code = ExitCode.INCOMPLETE
+
+    @classmethod
+    def writing(cls, path: object, exc: OSError) -> StorageError:
+        return cls(f"cannot write {path}: {exc.strerror or exc}")

@@ -167,12 +167,12 @@ class _RedactedResults:
         self._spool.add(self._redactor.result(result), self._redactor.known)
 
     def seal(self) -> ResultSet:
-        final = self._redactor.known
-        # Names a row saw when it was spooled were already replaced and no longer match.
-        late = self._redactor.known_since(0)
-        if late:
-            needles = [json.dumps(n, ensure_ascii=False)[1:-1] for n in late]
-            self._spool.rewrite(final, self._redactor.result, needles)
+        # Rows spooled before the last name became known are offered again; only those
+        # still containing a known value (as JSON text) are decoded and redacted.
+        names = self._redactor.known_values()
+        if names:
+            needles = [json.dumps(n, ensure_ascii=False)[1:-1] for n in names]
+            self._spool.rewrite(self._redactor.known, self._redactor.result, needles)
         return self._spool.seal()
 
 

@@ -260,18 +260,7 @@ _STATUSES = {s.value: s for s in Status}
 
 
 def result_from_dict(doc: Mapping[str, Any]) -> Result:
-    w = doc.get("waiver")
-    return Result(
-        control_id=doc["control_id"],
-        title=doc["title"],
-        severity=_SEVERITIES.get(doc["severity"]) or Severity(doc["severity"]),
-        status=_STATUSES.get(doc["status"]) or Status(doc["status"]),
-        resource=ref_from_dict(doc["resource"]),
-        frameworks={k: tuple(v) for k, v in doc.get("frameworks", {}).items()},
-        message=doc.get("message", ""),
-        evidence=doc.get("evidence", ""),
-        waiver=_waiver_from_dict(w) if w else None,
-    )
+    return ResultDecoder().from_dict(doc)
 
 
 def _waiver_from_dict(w: Mapping[str, Any]) -> WaiverInfo:
@@ -285,8 +274,8 @@ def _waiver_from_dict(w: Mapping[str, Any]) -> WaiverInfo:
 
 
 class ResultDecoder:
-    """``result_from_dict(json.loads(line))`` for many lines: the parts the results of
-    one control share (title, severity, mapping) are built once per control."""
+    """Results from their JSON form, for many at a time: the parts the results of one
+    control share (title, severity, mapping) are built once per control."""
 
     __slots__ = ("_controls",)
 
@@ -294,7 +283,11 @@ class ResultDecoder:
         self._controls: dict[str, tuple[str, Any, Any, Severity, dict[str, tuple[str, ...]]]] = {}
 
     def __call__(self, line: str) -> Result:
+        """One compact JSON line of results.json."""
         doc, _ = _scan_json(line)
+        return self.from_dict(doc)
+
+    def from_dict(self, doc: Mapping[str, Any]) -> Result:
         cid, title, severity = doc["control_id"], doc["title"], doc["severity"]
         frameworks = doc.get("frameworks", {})
         known = self._controls.get(cid)
@@ -466,7 +459,7 @@ def scan_from_dict(
     """Rebuild a ScanResult from results.json plus the bundle's controls and call log."""
     return ScanResult(
         run=run_from_dict(doc["run"]),
-        results=ResultList(result_from_dict(r) for r in doc.get("results", ())),
+        results=ResultList(map(ResultDecoder().from_dict, doc.get("results", ()))),
         errors=tuple(error_from_dict(e) for e in doc.get("errors", ())),
         controls=tuple(control_from_dict(c) for c in controls),
         api_calls=tuple(api_call_from_dict(a) for a in api_calls),

@@ -38,6 +38,9 @@ def _value(expr: str) -> Any:
         ("var.m.a.b[1]", 20),
         ('var.m["k-1"]', "v"),
         ('var.m.a.b[0] == 10 ? "ten" : "other"', "ten"),
+        ("var.on == 1", False),  # Terraform compares types: true is not 1
+        ("var.n == 3.0", True),
+        ("var.on != 1", True),
     ],
 )
 def test_static_expressions_are_evaluated(expr: str, expected: Any) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from govscan.errors import StorageError
 from govscan.model import STATUS_TRIAGE, Result, ResultSet, Severity, Status
-from govscan.serialize import ResultDecoder, ResultEncoder, encode_compact, result_to_dict
+from govscan.serialize import ResultDecoder, ResultEncoder
 
 # By value, not by member: hashing an Enum member runs Python code, and this is
 # looked up for every result a scan makes.
@@ -116,7 +116,7 @@ class ResultSpool(ResultSet):
             if new != old:
                 self._counts[(old.status.value, old.severity.value)] -= 1
                 self._counts[(new.status.value, new.severity.value)] += 1
-                changed.append((*_row(new, below, _encode(new)), seq))
+                changed.append((*_row(new, below, self._encode(new)), seq))
         if changed:
             with _storage():
                 self._db.execute("BEGIN")
@@ -176,11 +176,10 @@ class ResultSpool(ResultSet):
         return self._select(statuses, _CANONICAL)
 
     def _select(self, statuses: Iterable[Status], order: str) -> Iterator[Result]:
-        values = sorted({s.value for s in statuses})
+        where, values = _status_in(statuses)
         if not values:
             return iter(())
-        where = "WHERE status IN (" + ", ".join("?" * len(values)) + ") "
-        cur = self._query(f"SELECT line FROM result {where}{order}", values)  # noqa: S608
+        cur = self._query(f"SELECT line FROM result WHERE {where} {order}", values)  # noqa: S608
         decode = ResultDecoder()
         return (decode(line) for (line,) in cur)
 
@@ -193,14 +192,13 @@ class ResultSpool(ResultSet):
         return out
 
     def first_per_resource(self, statuses: Iterable[Status]) -> Iterator[Result]:
-        values = sorted({s.value for s in statuses})
+        where, values = _status_in(statuses)
         if not values:
             return iter(())
         # SQLite takes the bare column ``line`` from the row that holds min(seq).
         cur = self._query(
-            "SELECT min(seq), line FROM result WHERE status IN ("  # noqa: S608
-            + ", ".join("?" * len(values))
-            + ") GROUP BY resource_id ORDER BY resource_id",
+            f"SELECT min(seq), line FROM result WHERE {where}"  # noqa: S608
+            " GROUP BY resource_id ORDER BY resource_id",
             values,
         )
         decode = ResultDecoder()
@@ -232,8 +230,10 @@ def _storage() -> Iterator[None]:
         ) from None
 
 
-def _encode(result: Result) -> str:
-    return encode_compact(result_to_dict(result))
+def _status_in(statuses: Iterable[Status]) -> tuple[str, list[str]]:
+    """An SQL condition on the status column and its parameters."""
+    values = sorted({s.value for s in statuses})
+    return "status IN (" + ", ".join("?" * len(values)) + ")", values
 
 
 def _decode(line: str) -> Result:

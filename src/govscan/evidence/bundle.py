@@ -69,15 +69,11 @@ def _remove_stale(out_dir: Path, stale: set[str]) -> None:
             target.unlink()
 
 
-def _cannot_write(path: Path, exc: OSError) -> StorageError:
-    return StorageError(f"cannot write {path}: {exc.strerror or exc}")
-
-
 def _write_bytes(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise _cannot_write(path, exc) from None
+        raise StorageError.writing(path, exc) from None
 
 
 def render_into(
@@ -93,7 +89,7 @@ def render_into(
             with path.open("wb") as fh:
                 reporter.write(scan, options, fh)
         except OSError as exc:
-            raise _cannot_write(path, exc) from None
+            raise StorageError.writing(path, exc) from None
         written.append(path)
     return written
 

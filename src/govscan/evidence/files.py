@@ -17,12 +17,11 @@ from govscan.model import ScanResult
 from govscan.serialize import (
     RESULTS_SCHEMA_ID,
     Encoded,
+    ResultEncoder,
     api_call_to_dict,
     control_to_dict,
     dumps,
-    encode_compact,
     error_to_dict,
-    result_to_dict,
     run_to_dict,
     write_json,
 )
@@ -46,7 +45,7 @@ def write_results(scan: ScanResult, fp: IO[bytes]) -> None:
 def _write_results(scan: ScanResult, fp: IO[bytes]) -> None:
     lines = scan.results.encoded()
     if lines is None:
-        lines = (encode_compact(result_to_dict(r)) for r in scan.results)
+        lines = map(ResultEncoder(), scan.results)
     write_json(
         fp,
         {

@@ -114,9 +114,9 @@ class Redactor:
         """How many values have pseudonyms so far (grows as a scan goes on)."""
         return len(self._known)
 
-    def known_since(self, count: int) -> list[str]:
-        """The values that got a pseudonym after :attr:`known` was ``count``."""
-        return list(self._known)[count:]
+    def known_values(self) -> list[str]:
+        """The values that have pseudonyms, in the order they became known."""
+        return list(self._known)
 
     def learn(self, names: Iterable[str]) -> None:
         """Personal identifiers to replace wherever they appear in free text."""

@@ -66,7 +66,7 @@ class ResourceWriter:
         try:
             self._raw = self.path.open("wb")
         except OSError as exc:
-            raise StorageError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+            raise StorageError.writing(self.path, exc) from None
         # Level 6 (zlib's default) is several times faster than gzip's 9 for ~3% more bytes.
         self._gz = gzip.GzipFile(
             filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=6
@@ -79,7 +79,7 @@ class ResourceWriter:
         try:
             self._gz.write(resource_line(resource))
         except OSError as exc:
-            raise StorageError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+            raise StorageError.writing(self.path, exc) from None
         self.count += 1
 
     def __exit__(

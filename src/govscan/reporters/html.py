@@ -20,7 +20,7 @@ from typing import IO, Any, ClassVar
 
 import yaml
 
-from govscan.model import Result, ScanResult, Severity, Status
+from govscan.model import STATUS_TRIAGE, Result, ScanResult, Severity, Status
 from govscan.paths import content_dir
 from govscan.reporters.interface import Reporter, ReportOptions
 from govscan.serialize import run_to_dict
@@ -28,7 +28,7 @@ from govscan.serialize import run_to_dict
 DETAIL_LIMIT = 50
 """Affected resources listed per control in the detail section (all are in the table)."""
 
-_STATUS_ORDER = ("fail", "error", "waived", "pass", "not_applicable")
+_STATUS_ORDER = tuple(s.value for s in STATUS_TRIAGE)
 _REQ_ORDER = {"fail": 0, "error": 1, "pass": 2, "not_assessed": 3, "manual": 4}
 
 

@@ -8,6 +8,7 @@ out instead of guessing.
 
 from __future__ import annotations
 
+import operator
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -162,13 +163,13 @@ Expr = tuple[Any, ...]
 | ("bin", op, left, right, text) | ("get", base, path, text). Compiling drops the parse
 tree, so a module's blocks do not keep every file's tree alive."""
 
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "==": lambda a, b: bool(a == b),
-    "!=": lambda a, b: bool(a != b),
-    "<": lambda a, b: bool(a < b),
-    ">": lambda a, b: bool(a > b),
-    "<=": lambda a, b: bool(a <= b),
-    ">=": lambda a, b: bool(a >= b),
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
 }
 _BINARY_OPS = frozenset({*_COMPARE, "&&", "||"})
 
@@ -245,7 +246,9 @@ def _binary(op: str, left: Any, right: Any, text: str) -> Any:
     if not isinstance(left, scalar) or not isinstance(right, scalar):
         return Unknown(text)
     if op in ("==", "!="):
-        return _COMPARE[op](left, right)
+        # Terraform compares types too: true is not 1.
+        equal = isinstance(left, bool) == isinstance(right, bool) and left == right
+        return equal if op == "==" else not equal
     numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
     return _COMPARE[op](left, right) if numbers else Unknown(text)
 

@@ -178,8 +178,6 @@ def load_module(
             out.providers.append(
                 TfProvider(b.labels[0], alias or "", rel, b.line, b.end_line, settings, b.comments)
             )
-            if not any(s.rsplit("/", 1)[-1] == b.labels[0].lower() for s in out.sources):
-                out.sources.add(_source(b.labels[0], None))
         elif b.type == "module" and b.labels and depth < 5:
             source = evaluate(b.attrs.get("source"), resolve)
             if isinstance(source, str) and source.startswith(("./", "../")):
