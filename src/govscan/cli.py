@@ -161,6 +161,10 @@ def _load_config(path: Path | None) -> dict[str, Any]:
     type=click.Path(path_type=Path),
     help="Terraform .tfvars file for every root module, applied last (like -var-file).",
 )
+@click.option(
+    "--max-file-size",
+    help="Largest repository file read, e.g. '20 MiB' (default 10 MiB; a plan JSON 10 times it).",
+)
 @click.option("--registry", type=click.Path(path_type=Path), help="AVV registry file.")
 @click.option(
     "--records",
@@ -171,6 +175,12 @@ def _load_config(path: Path | None) -> dict[str, Any]:
     "--redact/--no-redact",
     default=None,
     help="Pseudonymise personal data in the bundle and reports (default: on).",
+)
+@click.option(
+    "--strict-unknown/--no-strict-unknown",
+    default=None,
+    help="Count results undetermined before apply (values only apply knows) toward "
+    "exit code 3 (default: off).",
 )
 @click.option("--format", "formats", help="Comma-separated: json,html,sarif,junit,oscal,csv,md.")
 @click.option(
@@ -218,6 +228,7 @@ def scan(config_path: Path | None, **opts: Any) -> None:
         sarif_include_passes=bool(merged.get("sarif_include_passes")),
         sign_key_pem=sign_key,
         redact=merged.get("redact") is not False,
+        strict_unknown=merged.get("strict_unknown") is True,
     )
     outcome = _with_progress(lambda cb: runner.run(config, on_progress=cb))
     _print_summary(outcome)
@@ -274,10 +285,23 @@ def _with_progress(work: Any) -> Any:
         return work(update)
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters escaped: a file named in a message may hold a
+    newline or an escape sequence, and a CI log must not read it as a command."""
+    return "".join(c if c.isprintable() or c == " " else f"\\x{ord(c):02x}" for c in text)
+
+
 def _print_summary(outcome: Any) -> None:
     summary = outcome.scan.summary
     parts = ", ".join(f"{k}: {v}" for k, v in summary.items())
     click.echo(f"{len(outcome.scan.results)} results ({parts})")
+    undetermined = outcome.scan.results.undetermined_count()
+    if undetermined:
+        click.echo(
+            f"{undetermined} error(s) need values unknown before apply "
+            "(--tf-var-file or a plan JSON decides them; --strict-unknown makes them exit 3)",
+            err=True,
+        )
     for cid, (old, new) in sorted(outcome.overridden.items()):
         click.echo(f"note: control {cid} from {new} overrides the built-in {old}", err=True)
     if outcome.scan.errors:
@@ -287,7 +311,7 @@ def _print_summary(outcome: Any) -> None:
         )
         for e in outcome.scan.errors[:10]:
             where = " ".join(x for x in (e.account, e.region, e.operation) if x)
-            click.echo(f"  {e.collector} {where}: {e.message}", err=True)
+            click.echo(printable(f"  {e.collector} {where}: {e.message}"), err=True)
     html = outcome.output_dir / "report.html"
     click.echo(f"bundle: {outcome.output_dir}")
     if html.exists():
@@ -302,7 +326,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 
     problems, counts = validate_paths(list(paths))
     for p in problems:
-        click.echo(str(p))
+        click.echo(printable(str(p)))
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
     if problems:
         click.echo(f"{len(problems)} problem(s) in {summary or 'no files'}", err=True)
@@ -480,12 +504,31 @@ def schema(kind: str) -> None:
 @click.option(
     "--output-dir",
     type=click.Path(path_type=Path),
-    help="Where to write (default: the bundle itself).",
+    help="Where to write (default: ./govscan-reports). The bundle itself adds the "
+    "reports to it and rewrites its manifest.",
 )
 @click.option("--lang", type=click.Choice(["en", "de"]), default="en")
 @click.option("--sarif-include-passes", is_flag=True)
+@click.option("--verify", "must_verify", is_flag=True, help="Refuse a bundle that does not verify.")
+@click.option(
+    "--public-key",
+    type=click.Path(path_type=Path),
+    help="Ed25519 public key (PEM): also check the bundle's signature.",
+)
+@click.option(
+    "--sign-key",
+    type=click.Path(path_type=Path),
+    help="Ed25519 private key (PEM) to sign the rewritten manifest when writing into the bundle.",
+)
 def report(
-    bundle: Path, formats: str, output_dir: Path | None, lang: str, sarif_include_passes: bool
+    bundle: Path,
+    formats: str,
+    output_dir: Path | None,
+    lang: str,
+    sarif_include_passes: bool,
+    must_verify: bool,
+    public_key: Path | None,
+    sign_key: Path | None,
 ) -> None:
     """Re-render reports from an evidence bundle without scanning."""
     from govscan.evidence.bundle import render_formats
@@ -493,14 +536,61 @@ def report(
     from govscan.reporters.registry import parse_formats
 
     names = [f for f in parse_formats(formats) if f != "json" or "json" in _csv(formats)]
+    target = output_dir
+    if target is None:
+        target = Path(DEFAULT_REPORT_DIR)
+        if target.resolve() == bundle.resolve():
+            raise UsageError(
+                f"{bundle}: to write into the bundle, say so with --output-dir {bundle}"
+            )
+    _check_bundle(bundle, _read_key(public_key, "public key"), must_verify)
     written = render_formats(
         bundle,
         names,
         ReportOptions(lang=lang, sarif_include_passes=sarif_include_passes),
-        output_dir,
+        target,
+        sign_key_pem=_read_key(sign_key, "signing key"),
     )
     for path in written:
         click.echo(str(path))
+
+
+DEFAULT_REPORT_DIR = "govscan-reports"
+
+
+def _read_key(path: Path | None, what: str) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {what} {path}: {exc.strerror}") from None
+
+
+def _check_bundle(bundle: Path, public_key: bytes | None, must_verify: bool) -> None:
+    """Say when the bundle does not verify; with ``--verify`` refuse it."""
+    from govscan.errors import EvidenceError
+    from govscan.evidence.verify import verify_bundle
+
+    try:
+        outcome = verify_bundle(bundle, public_key)
+    except EvidenceError as exc:
+        if must_verify:
+            raise
+        click.echo(f"govscan: warning: {exc.message}", err=True)
+        return
+    if outcome.ok:
+        return
+    problems = [ln for ln in outcome.lines()[:-1] if not ln.startswith(("signature:", "note:"))]
+    if outcome.signature_ok is False:
+        problems.append(f"signature: {outcome.signature}")
+    more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+    message = (
+        f"{bundle} does not verify ({problems[0]}{more}); see govscan evidence verify {bundle}"
+    )
+    if must_verify:
+        raise EvidenceError(message)
+    click.echo(f"govscan: warning: {message}", err=True)
 
 
 @cli.group()

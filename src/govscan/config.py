@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from govscan.catalog.yamlsource import YamlSyntaxError, load_yaml
-from govscan.errors import ValidationError
+from govscan.catalog.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
+from govscan.errors import Problem, UsageError, ValidationError
+from govscan.fileread import parse_size
 
 TOP_KEYS = {
     "redact",
@@ -22,6 +25,7 @@ TOP_KEYS = {
     "lang",
     "sarif_include_passes",
     "sign_key",
+    "strict_unknown",
     "targets",
 }
 TARGET_KEYS = {
@@ -60,6 +64,10 @@ def load_config(path: Path) -> dict[str, Any]:
                     key=True,
                 )
             )
+    problems.extend(_setting_problems(doc, data))
+    if "strict_unknown" in data and not isinstance(data["strict_unknown"], bool):
+        # A quoted "false" would otherwise read as off or on by accident.
+        problems.append(doc.problem(("strict_unknown",), "'strict_unknown' must be true or false"))
     targets = data.get("targets") or {}
     if not isinstance(targets, dict):
         problems.append(doc.problem(("targets",), "'targets' must be a mapping"))
@@ -85,11 +93,68 @@ def load_config(path: Path) -> dict[str, Any]:
                             key=True,
                         )
                     )
+    repo_cfg = targets.get("repo")
+    if isinstance(repo_cfg, dict) and "max_file_size" in repo_cfg:
+        try:
+            parse_size(repo_cfg["max_file_size"])
+        except ValueError as exc:
+            ptr = ("targets", "repo", "max_file_size")
+            problems.append(doc.problem(ptr, f"'max_file_size': {exc}"))
     if problems:
         raise ValidationError(problems)
     base = path.parent
     out = dict(data)
     out["_base"] = base
+    return out
+
+
+_SEVERITY_NAMES = ("info", "low", "medium", "high", "critical", "none")
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _scalar(value: Any) -> bool:
+    # A float parameter must be finite; dates and nested maps have no --param form.
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str | int | bool)
+
+
+# Setting -> (test, what the message says it must be).
+_SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "redact": (lambda v: isinstance(v, bool), "true or false"),
+    "sarif_include_passes": (lambda v: isinstance(v, bool), "true or false"),
+    "policy": (lambda v: isinstance(v, str) and bool(v.strip()), "a policy name or file"),
+    "controls": (_strings, "a list of folders"),
+    "policies": (_strings, "a list of folders"),
+    "fail_on": (lambda v: v in _SEVERITY_NAMES, f"one of {', '.join(_SEVERITY_NAMES)}"),
+    "formats": (lambda v: isinstance(v, str) or _strings(v), "a list of report formats"),
+    "output_dir": (lambda v: isinstance(v, str) and bool(v.strip()), "a folder"),
+    "as_of": (lambda v: type(v) is date or isinstance(v, str), "a date (YYYY-MM-DD)"),
+    "lang": (lambda v: v in ("en", "de"), "en or de"),
+    "sign_key": (lambda v: isinstance(v, str), "a file name"),
+}
+
+
+def _setting_problems(doc: YamlDocument, data: Mapping[Any, Any]) -> list[Problem]:
+    """Settings of the wrong type: a one-line problem each, never an exception later."""
+    out: list[Problem] = []
+    for key, (ok, expected) in _SETTINGS.items():
+        # ``in`` on a tuple compares with ==, so a list or a map never raises here.
+        if key in data and data[key] is not None and not ok(data[key]):
+            out.append(doc.problem((key,), f"'{key}' must be {expected}"))
+    params = data.get("params")
+    if params is not None and not isinstance(params, dict):
+        out.append(doc.problem(("params",), "'params' must be a mapping of name: value"))
+    elif isinstance(params, dict):
+        for name, value in params.items():
+            ptr = ("params", str(name))
+            if not isinstance(name, str):
+                out.append(doc.problem(ptr, f"parameter name {name!r} must be a string", key=True))
+            elif not (_scalar(value) or (isinstance(value, list) and all(map(_scalar, value)))):
+                out.append(doc.problem(ptr, f"parameter '{name}' must be a value or a list"))
     return out
 
 
@@ -110,6 +175,20 @@ def _repo_var_files(targets: Mapping[str, Any]) -> list[str]:
     repo = targets.get("repo")
     files = repo.get("var_files", []) if isinstance(repo, dict) else []
     return [str(f) for f in files] if isinstance(files, list) else []
+
+
+def _max_file_size(flags: Mapping[str, Any], targets: Mapping[str, Any]) -> int | None:
+    """Bytes read from one repository file at most; ``--max-file-size`` wins."""
+    repo = targets.get("repo")
+    value = flags.get("max_file_size") or (
+        repo.get("max_file_size") if isinstance(repo, dict) else None
+    )
+    if value is None:
+        return None
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise UsageError(f"--max-file-size {value}: {exc}") from None
 
 
 def _repo_exclude(targets: Mapping[str, Any]) -> list[str]:
@@ -177,6 +256,7 @@ def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> d
         ],
         "repo": str(flags["repo"]) if flags.get("repo") else rel(_repo_path(targets_cfg)),
         "repo_exclude": list(_repo_exclude(targets_cfg)),
+        "repo_max_file_size": _max_file_size(flags, targets_cfg),
         "repo_var_files": [str(f) for f in flags.get("tf_var_files") or ()]
         or [rel(f) for f in _repo_var_files(targets_cfg)],
         "registry": str(flags["registry"])
@@ -213,5 +293,8 @@ def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> d
         "sarif_include_passes": pick("sarif_include_passes"),
         "sign_key": flags.get("sign_key") or rel(config.get("sign_key")),
         "redact": flags["redact"] if flags.get("redact") is not None else config.get("redact"),
+        "strict_unknown": flags["strict_unknown"]
+        if flags.get("strict_unknown") is not None
+        else config.get("strict_unknown"),
         "targets": targets,
     }

@@ -13,8 +13,12 @@ import enum
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any, cast
+
+from govscan.runinfo import ApiCall as ApiCall
+from govscan.runinfo import RunInfo as RunInfo
+from govscan.runinfo import Target as Target
 
 
 class Severity(enum.Enum):
@@ -63,6 +67,9 @@ class Location:
     line: int
     """1-based line of the definition's first line."""
     end_line: int | None = None
+    called_from: tuple[Location, ...] = ()
+    """The ``module`` blocks that instantiate the definition, outermost first: a
+    definition in a module has one identity per call, and this says which call."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +79,8 @@ class ResourceRef:
     type: str
     """Resource type, e.g. ``aws.ec2.volume``."""
     id: str
-    """Provider-native, globally unique id: an ARN, an Azure or GCP resource id, ``path:line``."""
+    """Provider-native, globally unique id: an ARN, an Azure or GCP resource id; for
+    Terraform the root module and the full address (``infra: module.b.aws_s3_bucket.x[0]``)."""
     name: str = ""
     provider: str = ""
     account: str = ""
@@ -92,6 +100,14 @@ class Resource:
 
     A control whose check reads one of these fields yields ``error`` for this
     resource instead of judging a guess."""
+    unknown: Mapping[str, str] = field(default_factory=dict)
+    """Fields whose value is not known before apply (infrastructure code), with the reason.
+
+    Keys are dotted paths to a map key (``default_encryption.kms_key_id``) or a
+    top-level field (``ingress_rules``: anything inside a list counts for the whole
+    list). A key that is also in ``data`` holds a placeholder: the value is present
+    but unknown (a reference to another resource's attribute), so presence tests
+    answer on it; any other test reading the path yields an undetermined ``error``."""
     suppressions: Mapping[str, str] = field(default_factory=dict)
     """Inline suppressions found at the definition: control id (or glob) -> reason."""
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -236,44 +252,9 @@ class Result:
     evidence: str = ""
     """Pointer into the bundle, e.g. ``resources.jsonl#<resource id>``."""
     waiver: WaiverInfo | None = None
-
-
-@dataclass(frozen=True)
-class Target:
-    """One scanned scope, recorded in the run metadata."""
-
-    collector: str
-    identity: str
-    """Account id, subscription, project or repository path."""
-    details: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ApiCall:
-    """Aggregated calls of one operation in one scope (the API call log)."""
-
-    collector: str
-    service: str
-    operation: str
-    account: str
-    region: str
-    count: int
-    errors: int
-    duration_ms: float
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    id: str
-    started_at: datetime
-    finished_at: datetime
-    govscan_version: str
-    policy: str
-    targets: tuple[Target, ...] = ()
-    controls_hash: str = ""
-    policy_hash: str = ""
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-    as_of: date | None = None
+    undetermined: bool = False
+    """An ``error`` because a value the check needs is unknown before apply, not because
+    data could not be collected; counts toward an incomplete run only when asked."""
 
 
 def result_order(r: Result) -> tuple[str, str, str, str]:
@@ -320,6 +301,10 @@ class ResultSet(abc.ABC):
         """The results (only those with one of ``statuses`` if given) in :func:`triage_order`."""
         chosen = self if statuses is None else self.select(statuses)
         return iter(sorted(chosen, key=triage_order))
+
+    def undetermined_count(self) -> int:
+        """Number of ``error`` results that are undetermined (values unknown before apply)."""
+        return sum(1 for r in self.select((Status.ERROR,)) if r.undetermined)
 
     def select(self, statuses: Iterable[Status]) -> Iterator[Result]:
         """The results with one of ``statuses``, in canonical order."""

@@ -44,6 +44,8 @@ class ScanConfig:
     sign_key_pem: bytes | None = None
     redact: bool = True
     """Pseudonymise personal data (user names, e-mail addresses) in the bundle."""
+    strict_unknown: bool = False
+    """Results undetermined before apply make the run incomplete (exit 3)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,12 @@ def load_catalog(
     )
     selected = select_controls(policy, control_set.controls.values())
     _check_params(selected, policy)
+    from govscan.catalog.parameters import param_value_problems
+
+    bad_values = param_value_problems(selected, policy, from_flags=params)
+    if bad_values:
+        more = f" (and {len(bad_values) - 1} more)" if len(bad_values) > 1 else ""
+        raise UsageError(bad_values[0] + more)
     return selected, policy, control_set.overridden
 
 
@@ -176,10 +184,19 @@ class _RedactedResults:
         return self._spool.seal()
 
 
-def exit_code_for(scan: ScanResult, fail_on: Severity | None) -> ExitCode:
-    """Precedence: incomplete (3) over failures (1) over clean (0)."""
+def exit_code_for(
+    scan: ScanResult, fail_on: Severity | None, strict_unknown: bool = False
+) -> ExitCode:
+    """Precedence: incomplete (3) over failures (1) over clean (0).
+
+    An ``error`` only because a value is unknown before apply leaves the code read
+    completely (only what apply decides is open), so it makes the run incomplete
+    only with ``strict_unknown``; data that could not be collected always does."""
     counts = scan.results.counts()
-    if scan.errors or any(status is Status.ERROR for status, _ in counts):
+    errors = sum(n for (status, _), n in counts.items() if status is Status.ERROR)
+    if errors and not strict_unknown:
+        errors -= scan.results.undetermined_count()
+    if scan.errors or errors > 0:
         return ExitCode.INCOMPLETE
     if fail_on is not None and any(
         status is Status.FAIL and severity >= fail_on for status, severity in counts
@@ -189,24 +206,41 @@ def exit_code_for(scan: ScanResult, fail_on: Severity | None) -> ExitCode:
 
 
 def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = None) -> ScanOutcome:
-    from govscan.engine.scan import ScanOptions, run_scan
-    from govscan.evidence.bundle import write_bundle
-    from govscan.evidence.resources import ResourceWriter
-    from govscan.reporters.interface import ReportOptions
+    from govscan.evidence.outdir import claim_output_dir
 
     controls, policy, overridden = load_catalog(
         config.controls_dirs, config.policy, config.policy_dirs, config.params
     )
-    collectors = build_collectors(config.targets)
+    # Claimed before collecting: a directory govscan may not replace stops the run
+    # with nothing scanned, and a second run into the same place fails at once.
+    with claim_output_dir(config.output_dir) as out:
+        targets = {**config.targets, "exclude_paths": out.excluded}
+        collectors = build_collectors(targets)
+        scan = _scan_into(config, controls, policy, collectors, out.staging, on_progress)
+        out.commit()
+    code = exit_code_for(scan, config.fail_on, config.strict_unknown)
+    return ScanOutcome(scan, config.output_dir, code, overridden)
+
+
+def _scan_into(
+    config: ScanConfig,
+    controls: Sequence[Control],
+    policy: Policy,
+    collectors: list[Any],
+    out_dir: Path,
+    on_progress: Callable[[int, int], None] | None,
+) -> ScanResult:
+    """Collect, judge and write the whole bundle into ``out_dir`` (a fresh directory)."""
+    from govscan.engine.scan import ScanOptions, run_scan
+    from govscan.evidence.bundle import write_bundle
+    from govscan.evidence.files import RESOURCES
+    from govscan.evidence.resources import ResourceWriter
+    from govscan.reporters.interface import ReportOptions
+
     if config.as_of is not None:
         as_of = datetime.combine(config.as_of, time(23, 59, 59), tzinfo=UTC)
     else:
         as_of = datetime.now(UTC)
-    out_dir = config.output_dir
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create output directory {out_dir}: {exc.strerror}") from None
     options = ScanOptions(
         as_of=as_of,
         controls_hash=controls_hash(controls),
@@ -218,12 +252,15 @@ def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = Non
 
         # The key lives only in memory: pseudonyms are stable within this bundle only.
         redactor = Redactor.with_random_key()
+        # Waiver owners are known before anything is collected: a resource or message
+        # naming one gets the pseudonym its waivers show.
+        redactor.learn_people(w.owner for w in policy.waivers)
     from govscan.engine.spool import ResultSpool
 
     # The spool's temporary database lives as long as the returned ScanResult.
     spool = ResultSpool()
     results: Any = _RedactedResults(spool, redactor) if redactor is not None else spool
-    with ResourceWriter(out_dir / "resources.jsonl.gz") as writer:
+    with ResourceWriter(out_dir / RESOURCES) as writer:
         sink = _RedactingSink(writer, redactor) if redactor is not None else writer
         scan = run_scan(
             controls,
@@ -235,7 +272,11 @@ def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = Non
             on_progress=on_progress,
         )
     if redactor is not None:
-        scan = replace(scan, errors=tuple(redactor.error(e) for e in scan.errors))
+        scan = replace(
+            scan,
+            run=redactor.run(scan.run),
+            errors=tuple(redactor.error(e) for e in scan.errors),
+        )
     write_bundle(
         scan,
         out_dir,
@@ -243,4 +284,4 @@ def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = Non
         ReportOptions(lang=config.lang, sarif_include_passes=config.sarif_include_passes),
         sign_key_pem=config.sign_key_pem,
     )
-    return ScanOutcome(scan, out_dir, exit_code_for(scan, config.fail_on), overridden)
+    return scan

@@ -154,8 +154,25 @@ def ref_to_dict(ref: ResourceRef) -> dict[str, Any]:
         loc: dict[str, Any] = {"path": ref.location.path, "line": ref.location.line}
         if ref.location.end_line is not None:
             loc["end_line"] = ref.location.end_line
+        if ref.location.called_from:
+            loc["called_from"] = [_location_to_dict(c) for c in ref.location.called_from]
         out["location"] = loc
     return out
+
+
+def _location_to_dict(loc: Location) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": loc.path, "line": loc.line}
+    if loc.end_line is not None:
+        out["end_line"] = loc.end_line
+    return out
+
+
+def _location_from_dict(loc: Mapping[str, Any]) -> Location:
+    # One level only: a calling block has no callers of its own in the bundle.
+    calls = tuple(
+        Location(c["path"], c["line"], c.get("end_line")) for c in loc.get("called_from") or ()
+    )
+    return Location(loc["path"], loc["line"], loc.get("end_line"), calls)
 
 
 def ref_from_dict(doc: Mapping[str, Any]) -> ResourceRef:
@@ -167,7 +184,7 @@ def ref_from_dict(doc: Mapping[str, Any]) -> ResourceRef:
         provider=doc.get("provider", ""),
         account=doc.get("account", ""),
         region=doc.get("region", ""),
-        location=Location(loc["path"], loc["line"], loc.get("end_line")) if loc else None,
+        location=_location_from_dict(loc) if loc else None,
     )
 
 
@@ -190,6 +207,10 @@ def result_to_dict(r: Result) -> dict[str, Any]:
             "expired": r.waiver.expired,
             "inline": r.waiver.inline,
         }
+    if r.undetermined:
+        # Optional, and only when true: results.json v1 readers that predate it still
+        # read every result.
+        out["undetermined"] = True
     return out
 
 
@@ -248,10 +269,9 @@ class ResultEncoder:
             + ', "evidence": '
             + self._evidence_text
         )
-        if r.waiver is None:
-            return text + "}"
-        waiver = result_to_dict(r)["waiver"]
-        return text + ', "waiver": ' + _COMPACT.encode(waiver) + "}"
+        if r.waiver is not None:
+            text += ', "waiver": ' + _COMPACT.encode(result_to_dict(r)["waiver"])
+        return text + (', "undetermined": true}' if r.undetermined else "}")
 
 
 # Plain lookups: reports decode every spooled result, and Enum(value) is slow.
@@ -311,6 +331,7 @@ class ResultDecoder:
             message=doc.get("message", ""),
             evidence=doc.get("evidence", ""),
             waiver=_waiver_from_dict(w) if w else None,
+            undetermined=doc.get("undetermined") is True,
         )
 
 
@@ -426,7 +447,7 @@ def control_from_dict(doc: Mapping[str, Any]) -> Control:
 
 
 def api_call_to_dict(a: ApiCall) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "collector": a.collector,
         "service": a.service,
         "operation": a.operation,
@@ -436,6 +457,10 @@ def api_call_to_dict(a: ApiCall) -> dict[str, Any]:
         "errors": a.errors,
         "duration_ms": round(a.duration_ms, 3),
     }
+    if a.retries:
+        # Only when some call was retried: logs without retries read as before.
+        out["retries"] = a.retries
+    return out
 
 
 def api_call_from_dict(doc: Mapping[str, Any]) -> ApiCall:
@@ -448,6 +473,7 @@ def api_call_from_dict(doc: Mapping[str, Any]) -> ApiCall:
         count=int(doc["count"]),
         errors=int(doc.get("errors", 0)),
         duration_ms=float(doc.get("duration_ms", 0.0)),
+        retries=int(doc.get("retries", 0)),
     )
 
 

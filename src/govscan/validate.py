@@ -35,7 +35,7 @@ def _files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     for p in paths:
         if p.is_dir():
             out.extend(
-                sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml") and x.is_file())
+                sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml") and not x.is_dir())
             )
         elif p.is_file():
             out.append(p)

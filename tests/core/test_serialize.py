@@ -48,10 +48,10 @@ def sample() -> ScanResult:
     )
     code = ResourceRef(
         "aws.s3.bucket",
-        "infra/main.tf:12",
-        "aws_s3_bucket.logs",
+        "infra: module.logs.aws_s3_bucket.this[0]",
+        "infra: module.logs.aws_s3_bucket.this[0]",
         "aws",
-        location=Location("infra/main.tf", 12, 20),
+        location=Location("modules/logs/main.tf", 12, 20, (Location("infra/main.tf", 3, 7),)),
     )
     control = Control(
         "aws.ebs.volume-encrypted",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from govscan.evidence.bundle import write_bundle
 from govscan.evidence.files import RESOURCES
+from govscan.evidence.outdir import claim_output_dir
 from govscan.evidence.resources import ResourceWriter
 from govscan.reporters.interface import ReportOptions
 from tests.reporters.sample_scan import sample_resources, sample_scan
@@ -34,20 +36,23 @@ def signing_key() -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 
 
-def make_bundle(out: Path, sign: Ed25519PrivateKey | None = None, **kw: object) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    with ResourceWriter(out / RESOURCES) as sink:
-        for resource in sample_resources():
-            sink.write(resource)
-    write_bundle(
-        sample_scan(),
-        out,
-        FORMATS,
-        ReportOptions(),
-        sign_key_pem=private_pem(sign) if sign else None,
-        environ={},
-        **kw,
-    )
+def make_bundle(
+    out: Path, sign: Ed25519PrivateKey | None = None, formats: Sequence[str] = FORMATS
+) -> Path:
+    """Write the sample scan's bundle into ``out`` the way a scan does (claim, stage, swap)."""
+    with claim_output_dir(out) as claim:
+        with ResourceWriter(claim.staging / RESOURCES) as sink:
+            for resource in sample_resources():
+                sink.write(resource)
+        write_bundle(
+            sample_scan(),
+            claim.staging,
+            formats,
+            ReportOptions(),
+            sign_key_pem=private_pem(sign) if sign else None,
+            environ={},
+        )
+        claim.commit()
     return out
 
 

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from govscan.errors import EvidenceError, UsageError
 from govscan.evidence.bundle import load_scan, render_formats, write_bundle, write_step_summary
 from govscan.evidence.files import API_CALLS, CONTROLS, RESOURCES, RESULTS
-from govscan.evidence.manifest import MANIFEST, SIGNATURE
+from govscan.evidence.manifest import MANIFEST, MARKER, MARKER_BYTES, SIGNATURE
 from govscan.evidence.verify import verify_bundle
 from govscan.reporters.interface import ReportOptions
 from govscan.reporters.markdown import MarkdownReporter
@@ -31,7 +31,10 @@ REPORT_FILES = {
 
 def test_layout(bundle: Path) -> None:
     names = {p.name for p in bundle.iterdir()}
-    assert names == {RESULTS, RESOURCES, CONTROLS, API_CALLS, MANIFEST, SIGNATURE} | REPORT_FILES
+    assert names == {RESULTS, RESOURCES, CONTROLS, API_CALLS, MANIFEST, SIGNATURE, MARKER} | (
+        REPORT_FILES
+    )
+    assert (bundle / MARKER).read_bytes() == MARKER_BYTES
 
 
 def test_manifest_lists_every_file_with_its_hash(bundle: Path) -> None:
@@ -39,7 +42,7 @@ def test_manifest_lists_every_file_with_its_hash(bundle: Path) -> None:
     assert manifest["schema"] == "govscan/manifest/v1"
     assert manifest["govscan_version"] == "0.1.0"
     listed = {f["path"]: f for f in manifest["files"]}
-    assert set(listed) == {RESULTS, RESOURCES, CONTROLS, API_CALLS} | REPORT_FILES
+    assert set(listed) == {RESULTS, RESOURCES, CONTROLS, API_CALLS, MARKER} | REPORT_FILES
     assert [f["path"] for f in manifest["files"]] == sorted(listed)
     for name, entry in listed.items():
         data = (bundle / name).read_bytes()
@@ -111,7 +114,9 @@ def test_report_re_renders_byte_identical(bundle: Path, tmp_path: Path, fmt: str
 def test_re_rendering_into_the_bundle_keeps_it_verifiable(
     bundle: Path, signing_key: Ed25519PrivateKey
 ) -> None:
+    before = (bundle / MANIFEST).read_bytes()
     render_formats(bundle, list(FORMATS), ReportOptions())
+    assert (bundle / MANIFEST).read_bytes() == before, "same bytes, same manifest"
     assert verify_bundle(bundle, public_pem(signing_key)).ok
 
 
@@ -126,16 +131,14 @@ def test_the_same_scan_gives_the_same_bundle(
 
 def test_a_new_run_replaces_the_files_of_the_previous_one(tmp_path: Path) -> None:
     out = make_bundle(tmp_path / "out")
-    mine = out / "notes.txt"
-    mine.write_text("kept")  # not listed by the old manifest: never deleted
-    with_fewer = tmp_path / "out"
-    write_bundle(sample_scan(), with_fewer, ["json", "csv"], ReportOptions(), environ={})
+    make_bundle(out, formats=["json", "csv"])
     names = {p.name for p in out.iterdir()}
     assert "results.sarif" not in names
     assert "results.csv" in names
-    assert mine.read_text() == "kept"
     listed = {f["path"] for f in json.loads((out / MANIFEST).read_text())["files"]}
-    assert "notes.txt" in listed and RESOURCES in listed
+    assert listed == names - {MANIFEST}
+    assert verify_bundle(out).ok
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "nothing left beside it"
 
 
 def test_an_unsigned_run_drops_an_old_signature(

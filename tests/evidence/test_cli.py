@@ -24,7 +24,7 @@ def test_verify_ok_and_signed(bundle: Path, signing_key: Ed25519PrivateKey, tmp_
     code, out = _verify(bundle, "--public-key", str(key))
     assert code == 0, out
     assert "signature: valid Ed25519 signature" in out
-    assert out.rstrip().endswith("OK: 9 file(s) listed in manifest.json")
+    assert out.rstrip().endswith("OK: 10 file(s) listed in manifest.json")
 
 
 def test_verify_says_what_differs(bundle: Path) -> None:
@@ -71,6 +71,8 @@ def test_report_re_renders_the_same_bytes(bundle: Path, tmp_path: Path) -> None:
 
 def test_report_into_a_copy_keeps_it_verifiable(bundle: Path, tmp_path: Path) -> None:
     copy = Path(shutil.copytree(bundle, tmp_path / "copy"))
-    result = CliRunner().invoke(cli, ["report", str(copy), "--format", "sarif,md"])
+    result = CliRunner().invoke(
+        cli, ["report", str(copy), "--format", "sarif,md", "--output-dir", str(copy)]
+    )
     assert result.exit_code == 0, result.output
     assert _verify(copy)[0] == 0

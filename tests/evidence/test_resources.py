@@ -48,7 +48,7 @@ def test_one_sorted_json_line_per_resource(tmp_path: Path) -> None:
 def test_lines_carry_what_results_point_at(tmp_path: Path) -> None:
     _write(tmp_path / "r.jsonl.gz", sample_resources())
     docs = {d["id"]: d for d in read_resources(tmp_path / "r.jsonl.gz")}
-    tf = docs["infra/storage.tf:12"]
+    tf = docs["infra: aws_s3_bucket.logs"]
     assert tf["location"] == {"path": "infra/storage.tf", "line": 12, "end_line": 24}
     assert tf["origin"] == "code"
     trail = docs["arn:aws:cloudtrail:us-east-1:123456789012:trail/main"]

@@ -90,10 +90,10 @@ def test_scan_sign_verify_and_re_render(
         assert path.read_bytes() == (out / path.name).read_bytes(), path.name
 
 
-def test_a_report_that_cannot_be_written_is_one_clear_error(project: Path) -> None:
+def test_a_directory_that_is_not_a_bundle_is_refused_untouched(project: Path) -> None:
     FakeCollector.items = [thing("t/a", encrypted=True), thing("t/b", encrypted=False)]
     out = project / "bundle"
-    (out / "results.sarif").mkdir(parents=True)  # where the SARIF file should go
+    (out / "results.sarif").mkdir(parents=True)  # where the SARIF file would go
     result = CliRunner().invoke(
         cli,
         [
@@ -108,10 +108,10 @@ def test_a_report_that_cannot_be_written_is_one_clear_error(project: Path) -> No
             str(out),
         ],
     )
-    assert result.exit_code == 3, result.output
-    assert f"govscan: error: cannot write {out / 'results.sarif'}" in result.output
+    assert result.exit_code == 2, result.output
+    assert "not empty and not a govscan bundle" in result.output
     assert "Traceback" not in result.output
-    assert (out / "results.json").is_file()  # what was written before stays
+    assert [p.name for p in out.iterdir()] == ["results.sarif"]
 
 
 def test_a_failing_result_spool_is_a_storage_error() -> None:

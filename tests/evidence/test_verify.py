@@ -15,6 +15,7 @@ from govscan.evidence.verify import verify_bundle
 from .conftest import make_bundle, public_pem
 
 LISTED = [
+    ".govscan-bundle",
     "api-calls.json",
     "controls.json",
     "junit.xml",
@@ -74,12 +75,20 @@ def test_any_changed_byte_is_found(copy: Path, name: str, where: str) -> None:
 
 
 def test_an_added_file_is_found(copy: Path) -> None:
+    (copy / "note.txt").write_text("hi")
+    report = verify_bundle(copy)
+    assert not report.ok
+    assert report.added == ("note.txt",)
+    assert "added: note.txt (not in the manifest)" in report.lines()
+
+
+def test_an_added_directory_is_found_and_not_entered(copy: Path) -> None:
     (copy / "extra").mkdir()
     (copy / "extra" / "note.txt").write_text("hi")
     report = verify_bundle(copy)
     assert not report.ok
-    assert report.added == ("extra/note.txt",)
-    assert "added: extra/note.txt (not in the manifest)" in report.lines()
+    assert report.foreign == ("extra (directory)",)
+    assert "added: extra (directory); not a regular file" in report.lines()
 
 
 @pytest.mark.parametrize("name", LISTED)

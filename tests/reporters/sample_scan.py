@@ -128,21 +128,21 @@ TRAIL_REF = ResourceRef(
 )
 TF_BUCKET = ResourceRef(
     "aws.s3.bucket",
-    "infra/storage.tf:12",
-    "aws_s3_bucket.logs",
+    "infra: aws_s3_bucket.logs",
+    "infra: aws_s3_bucket.logs",
     "aws",
     "",
     "",
     Location("infra/storage.tf", 12, 24),
 )
-TF_BUCKET_OK = ResourceRef(
+TF_BUCKET_OK = ResourceRef(  # one instance of a module's bucket
     "aws.s3.bucket",
-    "infra/storage.tf:40",
-    "aws_s3_bucket.assets",
+    "infra: module.assets.aws_s3_bucket.this[0]",
+    "infra: module.assets.aws_s3_bucket.this[0]",
     "aws",
     "",
     "",
-    Location("infra/storage.tf", 40),
+    Location("modules/assets/main.tf", 3, 9, (Location("infra/storage.tf", 40, 44),)),
 )
 PROCESSOR = ResourceRef(
     "registry.processor", "registry/avv.yaml:3", "Mailer GmbH", "registry", "", "",

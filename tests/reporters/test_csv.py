@@ -61,7 +61,7 @@ def test_waiver_and_location_columns() -> None:
         "Static website, no personal data",
         "2025-12-31",
     )
-    code = next(r for r in rows if r["resource_id"] == "infra/storage.tf:12")
+    code = next(r for r in rows if r["resource_id"] == "infra: aws_s3_bucket.logs")
     assert code["location"] == "infra/storage.tf:12"
 
 

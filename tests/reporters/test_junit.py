@@ -56,8 +56,13 @@ def test_control_characters_do_not_break_the_xml(tmp_path: Path) -> None:
 
 def test_file_and_line_for_repository_findings(tmp_path: Path) -> None:
     suite = next(s for s in _parse(tmp_path) if s.name == "tf.aws.s3.bucket-versioning")
-    lines = sorted(c._elem.get("line") for c in suite)
-    assert lines == ["12", "40", "40"]
+    where = sorted((c._elem.get("file"), c._elem.get("line")) for c in suite)
+    # A module's resource is reported at its block in the module.
+    assert where == [
+        ("infra/storage.tf", "12"),
+        ("modules/assets/main.tf", "3"),
+        ("modules/assets/main.tf", "3"),
+    ]
 
 
 def test_clean_scan_has_no_collection_suite(tmp_path: Path) -> None:

@@ -116,7 +116,7 @@ def test_subjects_are_inventory_items() -> None:
         assert subject["type"] == "inventory-item"
         assert subject["subject-uuid"] in items
     ids = {p["value"] for i in items.values() for p in i["props"] if p["name"] == "asset-id"}
-    assert "infra/storage.tf:12" in ids
+    assert "infra: aws_s3_bucket.logs" in ids
 
 
 def test_back_matter_cites_bundle_files_by_sha256() -> None:

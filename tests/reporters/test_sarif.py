@@ -104,9 +104,8 @@ def test_fingerprints_are_unique_and_stable_across_runs() -> None:
 
 def test_a_code_finding_keeps_its_fingerprint_when_lines_move() -> None:
     scan = sample_scan()
-    moved_ref = replace(
-        TF_BUCKET, id="infra/storage.tf:30", location=Location("infra/storage.tf", 30)
-    )
+    # A code id is the root module and address: moving the block changes only its location.
+    moved_ref = replace(TF_BUCKET, location=Location("infra/storage.tf", 30))
     moved = replace(
         scan,
         results=tuple(
@@ -122,6 +121,45 @@ def test_a_code_finding_keeps_its_fingerprint_when_lines_move() -> None:
         return str(tf["partialFingerprints"][FINGERPRINT_KEY])
 
     assert fingerprint_of(moved) == fingerprint_of(scan)
+
+
+def test_a_module_resource_names_the_calling_module_block() -> None:
+    results = _results(_doc(sarif_include_passes=True))
+    module = next(
+        r for r in results if r["locations"][0]["logicalLocations"][0]["name"].endswith("this[0]")
+    )
+    physical = module["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == "modules/assets/main.tf"
+    (call,) = module["relatedLocations"]
+    assert call["physicalLocation"]["artifactLocation"]["uri"] == "infra/storage.tf"
+    assert call["physicalLocation"]["region"] == {"startLine": 40, "endLine": 44}
+    root_level = next(
+        r for r in results if r["locations"][0]["logicalLocations"][0]["name"] == TF_BUCKET.name
+    )
+    assert "relatedLocations" not in root_level
+
+
+def test_each_instance_of_a_module_has_its_own_fingerprint() -> None:
+    scan = sample_scan()
+    failing = next(r for r in scan.results if r.resource == TF_BUCKET)
+    instances = [
+        replace(
+            failing,
+            resource=replace(
+                TF_BUCKET,
+                id=f"{root}: module.logs.aws_s3_bucket.this[{i}]",
+                name=f"{root}: module.logs.aws_s3_bucket.this[{i}]",
+                location=Location("modules/logs/main.tf", 3, 9, (Location(f"{root}/main.tf", 1),)),
+            ),
+        )
+        for root in ("examples/a", "examples/b", "examples/c")
+        for i in (0, 1)
+    ]
+    doc = json.loads(
+        SarifReporter().render(replace(scan, results=tuple(instances)), ReportOptions())
+    )
+    prints = {r["partialFingerprints"][FINGERPRINT_KEY] for r in doc["runs"][0]["results"]}
+    assert len(prints) == 6
 
 
 def test_collection_errors_mark_the_run_unsuccessful() -> None:

@@ -213,7 +213,9 @@ def _check_frameworks(doc: YamlDocument, fw: Any, ctx: _Context) -> None:
 def control_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    # Not only regular files: a FIFO or a dangling link named *.yaml is reported by
+    # the loader, never skipped in silence.
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
 
 
 def display_path(path: Path) -> str:

@@ -12,6 +12,7 @@ This is a technical aid for assessing data residency, not legal advice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,8 @@ import yaml
 
 from govscan.catalog.countries import ADEQUACY, DPF_COUNTRY, EEA, EU, country_allowed
 from govscan.paths import data_dir
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 ADEQUACY_VALID_UNTIL: Mapping[str, date] = {"GB": date(2031, 12, 27)}
 """Adequacy decisions with a sunset clause (UK: renewed in 2025 for six years)."""
@@ -67,7 +70,8 @@ def status_of(country: str, as_of: date | None = None) -> str:
 @cache
 def _table(provider: str) -> Mapping[str, Any]:
     path = data_dir() / "jurisdictions" / f"{provider}.yaml"
-    if not path.is_file():
+    # The provider name comes from scanned code: it must not lead out of the data folder.
+    if not _NAME.fullmatch(provider) or not path.is_file():
         raise UnknownLocation(f"no jurisdiction table for provider '{provider}'")
     with path.open(encoding="utf-8") as fh:
         loaded: Mapping[str, Any] = yaml.safe_load(fh)

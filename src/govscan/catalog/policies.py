@@ -8,20 +8,22 @@ parameters and severity overrides add up (the child wins on conflicts).
 from __future__ import annotations
 
 import difflib
-import fnmatch
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+# Re-exported: parameter types and coercion moved to their own module.
+from govscan.catalog.parameters import PARAM_TYPES as PARAM_TYPES
+from govscan.catalog.parameters import coerce_value as coerce_value
 from govscan.catalog.yamlsource import Pointer, YamlDocument, YamlSyntaxError, load_yaml
-from govscan.errors import Problem, UsageError
+from govscan.engine.patterns import PatternError, glob_matches
+from govscan.engine.waivers import resource_pattern
+from govscan.errors import Problem, UsageError, ValidationError
 from govscan.model import Control, ParameterSpec, Policy, Selection, Severity, Waiver
 from govscan.paths import content_dir
 
-PARAM_TYPES = ("string", "integer", "number", "boolean", "list", "date")
 POLICY_FIELDS = (
     "name",
     "title",
@@ -91,8 +93,13 @@ def validate_policy_document(
                     key=True,
                 )
             )
-    if not isinstance(data.get("name"), str):
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
         problems.append(_problem(doc, ("name",), "a policy needs a 'name' string"))
+    for text_field in ("title", "description"):
+        if text_field in data and not isinstance(data[text_field], str):
+            problems.append(
+                _problem(doc, (text_field,), f"'{text_field}' must be a string (quote it)")
+            )
     for ext_i, ext in enumerate(_as_list(data.get("extends"))):
         if not isinstance(ext, str):
             problems.append(_problem(doc, ("extends", ext_i), "'extends' names policies (strings)"))
@@ -106,7 +113,17 @@ def validate_policy_document(
             problems.append(_problem(doc, ("parameters",), "'parameters' must be a mapping"))
         else:
             for pname, spec in params.items():
-                problems.extend(_validate_param(doc, ("parameters", str(pname)), spec))
+                if not isinstance(pname, str):
+                    problems.append(
+                        _problem(
+                            doc,
+                            ("parameters", str(pname)),
+                            f"parameter name {pname!r} must be a string",
+                            key=True,
+                        )
+                    )
+                    continue
+                problems.extend(_validate_param(doc, ("parameters", pname), spec))
     waivers = data.get("waivers")
     if waivers is not None:
         if not isinstance(waivers, list):
@@ -123,7 +140,16 @@ def validate_policy_document(
             )
         else:
             for cid, level in sev.items():
-                if level not in _SEVERITIES:
+                if not isinstance(cid, str):
+                    problems.append(
+                        _problem(
+                            doc,
+                            ("severity", str(cid)),
+                            f"control id {cid!r} must be a string",
+                            key=True,
+                        )
+                    )
+                elif not isinstance(level, str) or level not in _SEVERITIES:
                     problems.append(
                         _problem(
                             doc,
@@ -158,7 +184,7 @@ def _validate_selection(doc: YamlDocument, ptr: Pointer, sel: Any) -> list[Probl
             )
             continue
         if k == "min_severity":
-            if v not in _SEVERITIES:
+            if not isinstance(v, str) or v not in _SEVERITIES:
                 out.append(_problem(doc, (*ptr, k), f"bad severity '{v}'"))
             continue
         if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
@@ -196,8 +222,10 @@ def _validate_param(doc: YamlDocument, ptr: Pointer, spec: Any) -> list[Problem]
     for k in spec:
         if k not in ("type", "default", "description"):
             out.append(_problem(doc, (*ptr, str(k)), f"unknown parameter field '{k}'", key=True))
+    if "description" in spec and not isinstance(spec["description"], str):
+        out.append(_problem(doc, (*ptr, "description"), "'description' must be a string"))
     ptype = spec.get("type")
-    if ptype is not None and ptype not in PARAM_TYPES:
+    if ptype is not None and (not isinstance(ptype, str) or ptype not in PARAM_TYPES):
         out.append(
             _problem(
                 doc,
@@ -233,7 +261,7 @@ def _validate_waiver(doc: YamlDocument, ptr: Pointer, w: Any, known: set[str]) -
         if not isinstance(w.get(req), str) or not w.get(req, "").strip():
             out.append(_problem(doc, ptr, f"a waiver needs a non-empty '{req}'"))
     ctrl = w.get("control")
-    if isinstance(ctrl, str) and known and not any(fnmatch.fnmatchcase(c, ctrl) for c in known):
+    if isinstance(ctrl, str) and known and not any(glob_matches(c, ctrl) for c in known):
         out.append(_problem(doc, (*ptr, "control"), f"waiver matches no known control '{ctrl}'"))
     res = w.get("resources", ["*"])
     if not isinstance(res, list) or not all(isinstance(r, str) for r in res):
@@ -242,52 +270,16 @@ def _validate_waiver(doc: YamlDocument, ptr: Pointer, w: Any, known: set[str]) -
         )
     else:
         for i, r in enumerate(res):
-            if r.startswith("re:"):
-                try:
-                    re.compile(r[3:])
-                except re.error as exc:
-                    out.append(
-                        _problem(doc, (*ptr, "resources", i), f"bad regular expression: {exc}")
-                    )
+            try:
+                resource_pattern(r)
+            except PatternError as exc:
+                kind = "regular expression" if r.startswith("re:") else "glob"
+                out.append(_problem(doc, (*ptr, "resources", i), f"bad {kind}: {exc}"))
     exp = w.get("expires")
-    if exp is not None and not isinstance(exp, date):
+    # A timestamp (2026-01-01T00:00) is a datetime, which cannot be compared with the scan date.
+    if exp is not None and (not isinstance(exp, date) or isinstance(exp, datetime)):
         out.append(_problem(doc, (*ptr, "expires"), "'expires' must be a date (YYYY-MM-DD)"))
     return out
-
-
-def coerce_value(name: str, ptype: str, value: Any) -> Any:
-    """Turn a YAML value or a ``--param`` string into the parameter's declared type."""
-    try:
-        if ptype == "list":
-            if isinstance(value, str):
-                return [v.strip() for v in value.split(",") if v.strip()]
-            if isinstance(value, list):
-                return value
-        elif ptype == "integer":
-            if isinstance(value, bool):
-                raise ValueError
-            return int(value)
-        elif ptype == "number":
-            if isinstance(value, bool):
-                raise ValueError
-            return float(value)
-        elif ptype == "boolean":
-            if isinstance(value, bool):
-                return value
-            lowered = str(value).strip().lower()
-            if lowered in ("true", "yes", "1", "on"):
-                return True
-            if lowered in ("false", "no", "0", "off"):
-                return False
-        elif ptype == "date":
-            if isinstance(value, date):
-                return value
-            return date.fromisoformat(str(value))
-        elif ptype == "string":
-            return str(value)
-    except (TypeError, ValueError):
-        pass
-    raise UsageError(f"parameter '{name}' expects a value of type {ptype}, got {value!r}")
 
 
 def _find_policy(name_or_file: str, extra: Sequence[Path], near: Path | None) -> Path:
@@ -322,8 +314,6 @@ def load_policy(
     """Resolve a policy by name or path, apply ``extends`` and ``--param`` overrides.
 
     Raises ``ValidationError`` with every problem found, or ``UsageError``."""
-    from govscan.errors import ValidationError
-
     problems: list[Problem] = []
     chain: list[str] = []
     known = set(known_controls)
@@ -410,7 +400,11 @@ def _merge(
         ptype = spec.get("type") or (inherited.type if inherited else "string")
         default = spec.get("default", inherited.default if inherited else None)
         if default is not None:
-            default = coerce_value(pname, ptype, default)
+            try:
+                default = coerce_value(pname, ptype, default)
+            except UsageError as exc:
+                # An inherited default that does not fit the type this file declares.
+                raise ValidationError([doc.problem(("parameters", pname), exc.message)]) from None
         params[pname] = ParameterSpec(
             name=pname,
             type=ptype,
@@ -456,20 +450,21 @@ def _apply_overrides(policy: Policy, overrides: Mapping[str, str]) -> Policy:
                 f"--param {name}: policy '{policy.name}' declares no such parameter "
                 f"(declared: {declared})"
             )
-        values[name] = coerce_value(name, spec.type, raw)
+        try:
+            values[name] = coerce_value(name, spec.type, raw)
+        except UsageError as exc:
+            raise UsageError(f"--param {name}: {exc.message}") from None
     return replace(policy, values=values)
 
 
 def _matches(sel: Selection, c: Control) -> bool:
-    if sel.ids and not any(fnmatch.fnmatchcase(c.id, g) for g in sel.ids):
+    if sel.ids and not any(glob_matches(c.id, g) for g in sel.ids):
         return False
     if sel.frameworks and not any(_framework_match(f, c) for f in sel.frameworks):
         return False
     if sel.severities and c.severity not in sel.severities:
         return False
-    if sel.resource_types and not any(
-        fnmatch.fnmatchcase(c.resource, g) for g in sel.resource_types
-    ):
+    if sel.resource_types and not any(glob_matches(c.resource, g) for g in sel.resource_types):
         return False
     return not sel.tags or bool(set(sel.tags) & set(c.tags))
 

@@ -22,15 +22,12 @@ time, so one compiled control serves any policy.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import jmespath
-import jmespath.exceptions
-
+from govscan.engine.messages import render_message
 from govscan.engine.operators import (
     OPERATORS,
     OpSpec,
@@ -38,15 +35,23 @@ from govscan.engine.operators import (
     operator_names,
     register_operator,
 )
+from govscan.engine.paths import QUANTIFIERS as _QUANTIFIERS
+from govscan.engine.paths import Getter
+from govscan.engine.paths import getter as _getter
+from govscan.engine.paths import is_param as _is_param
+from govscan.engine.paths import path_problem as _path_problem
+from govscan.engine.reads import Read, check_fields, check_params, check_reads
 
 __all__ = [
     "CheckProblem",
     "CompiledCheck",
     "EvalContext",
     "EvaluationError",
+    "Read",
     "check_fields",
     "check_json_schema",
     "check_params",
+    "check_reads",
     "compile_check",
     "operator_names",
     "register_operator",
@@ -55,13 +60,9 @@ __all__ = [
 ]
 
 Pointer = tuple[str | int, ...]
-Getter = Callable[[Any], Any]
 Predicate = Callable[[Any, "EvalContext"], bool]
 
-_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-_LEAD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*")
 _LEAF_KEYS = frozenset({"path", "op", "value"})
-_QUANTIFIERS = ("every", "some")
 
 
 @dataclass(frozen=True)
@@ -83,48 +84,7 @@ class CheckProblem:
     message: str
 
 
-# --- paths -----------------------------------------------------------------------------------
-
-
-def _getter(path: str) -> Getter:
-    if path == "@":
-        return lambda d: d
-    if _DOTTED.match(path):
-        keys = tuple(path.split("."))
-        if len(keys) == 1:
-            key = keys[0]
-            return lambda d: d.get(key) if isinstance(d, dict) else None
-
-        def get(d: Any) -> Any:
-            for k in keys:
-                if not isinstance(d, dict):
-                    return None
-                d = d.get(k)
-            return d
-
-        return get
-    compiled = jmespath.compile(path)
-    return compiled.search
-
-
-def _path_problem(path: Any) -> str | None:
-    if not isinstance(path, str) or not path.strip():
-        return "'path' must be a non-empty string"
-    if path == "@" or _DOTTED.match(path):
-        return None
-    try:
-        jmespath.compile(path)
-    except jmespath.exceptions.JMESPathError as exc:
-        reason = str(exc).splitlines()[0]
-        return f"malformed JMESPath {path!r}: {reason}"
-    return None
-
-
 # --- validation ------------------------------------------------------------------------------
-
-
-def _is_param(value: Any) -> bool:
-    return isinstance(value, dict) and "param" in value
 
 
 def validate_check(check: object, pointer: Pointer = ()) -> list[CheckProblem]:
@@ -230,65 +190,6 @@ def _check_prepare(spec: OpSpec, value: Any, ptr: Pointer, out: list[CheckProble
         spec.prepare(value)
     except PrepareError as exc:
         out.append(CheckProblem(ptr, f"operator '{spec.name}': {exc}"))
-
-
-# --- analysis --------------------------------------------------------------------------------
-
-
-def check_fields(check: Any) -> set[str]:
-    """Top-level resource fields a check reads (first segment of each top-level path)."""
-    out: set[str] = set()
-    _fields(check, out)
-    return out
-
-
-def _lead(path: Any) -> str | None:
-    if not isinstance(path, str):
-        return None
-    m = _LEAD.match(path)
-    return m.group(0) if m else None
-
-
-def _fields(node: Any, out: set[str]) -> None:
-    if not isinstance(node, dict):
-        return
-    for kind in ("all", "any"):
-        if isinstance(node.get(kind), list):
-            for item in node[kind]:
-                _fields(item, out)
-            return
-    if "not" in node:
-        _fields(node["not"], out)
-        return
-    for q in _QUANTIFIERS:
-        if q in node:
-            lead = _lead(node[q])
-            if lead:
-                out.add(lead)
-            return
-    lead = _lead(node.get("path"))
-    if lead:
-        out.add(lead)
-
-
-def check_params(check: Any) -> set[str]:
-    """Names of the policy parameters a check reads."""
-    out: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "value" in node and _is_param(node["value"]):
-                name = node["value"].get("param")
-                if isinstance(name, str):
-                    out.add(name)
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(check)
-    return out
 
 
 # --- compilation -----------------------------------------------------------------------------
@@ -419,46 +320,6 @@ def _leaf(node: Mapping[str, Any]) -> Predicate:
         return fn(a, resolve(c), c)
 
     return param_leaf
-
-
-# --- messages --------------------------------------------------------------------------------
-
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "<absent>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ", ".join(_show(v) for v in value) if value else "[]"
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={_show(v)}" for k, v in value.items()) if value else "{}"
-    return str(value)
-
-
-def render_message(template: str, data: Mapping[str, Any], ref_fields: Mapping[str, str]) -> str:
-    """Fill ``{dotted.path}`` placeholders from the resource; nothing else is interpreted.
-
-    No ``str.format``: attribute access and format specs are not available, so a
-    template cannot reach into Python objects."""
-
-    def fill(m: re.Match[str]) -> str:
-        path = m.group(1)
-        value = _getter(path)(data)
-        if value is None and path in ref_fields:
-            value = ref_fields[path]
-        return _ABSENT if value is None else _show(value)
-
-    text = _PLACEHOLDER.sub(fill, template)
-    # "Group {name} ({group_id})" for a resource defined in code, which has no id yet:
-    # an aside that would only say "absent" is left out.
-    return _ABSENT_ASIDE.sub("", text).replace(_ABSENT, "<absent>")
-
-
-_ABSENT = "\x00absent\x00"
-_ABSENT_ASIDE = re.compile(r" \(\x00absent\x00\)")
 
 
 # --- schema ----------------------------------------------------------------------------------

@@ -11,11 +11,13 @@ resource.
 from __future__ import annotations
 
 import ipaddress
-import re
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
+
+from govscan.engine.patterns import Pattern, PatternError, compile_regex
 
 OpFn = Callable[[Any, Any, Any], bool]
 """(actual value, prepared expected value, EvalContext) -> bool."""
@@ -70,19 +72,28 @@ def _prep_list(v: Any) -> tuple[Any, ...]:
     return tuple(v)
 
 
-def _prep_regex(v: Any) -> re.Pattern[str]:
+def _prep_regex(v: Any) -> Pattern:
     if not isinstance(v, str):
         raise PrepareError("value must be a regular expression string")
     try:
-        return re.compile(v)
-    except re.error as exc:
-        raise PrepareError(f"bad regular expression {v!r}: {exc}") from None
+        return compile_regex(v)
+    except PatternError as exc:
+        shown = v if len(v) <= 80 else v[:77] + "..."
+        raise PrepareError(f"bad regular expression {shown!r}: {exc}") from None
 
 
 def _prep_number(v: Any) -> float:
     if not _is_number(v):
         raise PrepareError("value must be a number")
-    return float(v)
+    try:
+        number = float(v)
+    except OverflowError:
+        raise PrepareError("number out of range") from None
+    # Every comparison with NaN is false and every one with infinity is settled in
+    # advance: such a value is a mistake in the control, not a limit.
+    if not math.isfinite(number):
+        raise PrepareError("value must be a finite number")
+    return number
 
 
 def _prep_count(v: Any) -> int:
@@ -142,11 +153,12 @@ def _contains(a: Any, b: Any, _: Any) -> bool:
     return False
 
 
-def _regex(a: Any, b: re.Pattern[str], _: Any) -> bool:
+def _regex(a: Any, b: Pattern, _: Any) -> bool:
+    # RE2 (engine.patterns): linear in the length of the value, whatever the pattern.
     if isinstance(a, str):
-        return b.fullmatch(a) is not None
+        return b.matches(a)
     if isinstance(a, list | tuple):
-        return any(isinstance(x, str) and b.fullmatch(x) is not None for x in a)
+        return any(isinstance(x, str) and b.matches(x) for x in a)
     return False
 
 

@@ -21,14 +21,8 @@ from typing import Any, Protocol
 
 from govscan import __version__
 from govscan.collectors.interface import Collector
-from govscan.engine.conditions import (
-    EvalContext,
-    EvaluationError,
-    compile_check,
-    render_message,
-)
-from govscan.engine.plan import control_fields, plan_collectors, produces
-from govscan.engine.waivers import WaiverIndex, inline_suppression
+from govscan.engine.evaluator import Evaluator
+from govscan.engine.plan import plan_collectors, produces
 from govscan.model import (
     ApiCall,
     CollectionError,
@@ -85,118 +79,11 @@ class ScanOptions:
     queue_size: int = 2048
 
 
-class _Compiled:
-    """One control, compiled once per scan."""
-
-    __slots__ = ("applies", "check", "control", "fields", "frameworks", "origins")
-
-    def __init__(self, control: Control) -> None:
-        self.control = control
-        self.check = compile_check(control.check)
-        self.applies = compile_check(control.applies_when) if control.applies_when else None
-        self.fields = control_fields(control)
-        self.frameworks = control.frameworks
-        self.origins = frozenset(control.origins)
-
-
 @dataclass
 class _State:
     errors: list[CollectionError] = field(default_factory=list)
     seen_types: set[tuple[str, str]] = field(default_factory=set)
     """(resource type, origin) pairs for which at least one resource arrived."""
-
-
-def _ref_fields(ref: ResourceRef) -> dict[str, str]:
-    return {
-        "id": ref.id,
-        "name": ref.name or ref.id,
-        "type": ref.type,
-        "provider": ref.provider,
-        "account": ref.account,
-        "region": ref.region,
-    }
-
-
-class Evaluator:
-    """Judges resources against compiled controls; usable on its own (see bench/)."""
-
-    def __init__(self, controls: Sequence[Control], policy: Policy, as_of: datetime) -> None:
-        self._by_type: dict[str, list[_Compiled]] = {}
-        for c in controls:
-            self._by_type.setdefault(c.resource, []).append(_Compiled(c))
-        self._params = dict(policy.values)
-        self._as_of = as_of
-        self._ctx: dict[str, EvalContext] = {}
-        self._waivers = WaiverIndex(policy.waivers, as_of.date())
-
-    def context(self, provider: str) -> EvalContext:
-        ctx = self._ctx.get(provider)
-        if ctx is None:
-            ctx = EvalContext(as_of=self._as_of, params=self._params, resource_provider=provider)
-            self._ctx[provider] = ctx
-        return ctx
-
-    def controls_for(self, resource_type: str) -> list[_Compiled]:
-        return self._by_type.get(resource_type, [])
-
-    def evaluate(self, resource: Resource, emit: Callable[[Result], None]) -> None:
-        compiled = self._by_type.get(resource.ref.type)
-        if not compiled:
-            return
-        ref = resource.ref
-        data = resource.data
-        ctx = self.context(ref.provider)
-        evidence = f"resources.jsonl#{ref.id}"
-        unavailable = resource.unavailable
-        for cc in compiled:
-            if resource.origin not in cc.origins:
-                continue
-            c = cc.control
-            waiver = None
-            message = ""
-            if unavailable and not cc.fields.isdisjoint(unavailable):
-                status = Status.ERROR
-                missing = sorted(cc.fields.intersection(unavailable))
-                message = "; ".join(f"{f}: {unavailable[f]}" for f in missing)
-            else:
-                try:
-                    if cc.applies is not None and not cc.applies(data, ctx):
-                        status = Status.NOT_APPLICABLE
-                    elif cc.check(data, ctx):
-                        status = Status.PASS
-                    else:
-                        status = Status.FAIL
-                except EvaluationError as exc:
-                    status = Status.ERROR
-                    message = str(exc)
-            if status is Status.FAIL:
-                message = (
-                    render_message(c.message, data, _ref_fields(ref)) if c.message else c.title
-                )
-                waiver = (
-                    inline_suppression(resource.suppressions, c.id)
-                    if resource.suppressions
-                    else None
-                )
-                if waiver is None:
-                    waiver = self._waivers.lookup(c.id, ref.id, ref.name)
-                if waiver is not None and not waiver.expired:
-                    status = Status.WAIVED
-                elif waiver is not None:
-                    message += f" (waiver by {waiver.owner} expired on {waiver.expires})"
-            emit(
-                Result(
-                    control_id=c.id,
-                    title=c.title,
-                    severity=c.severity,
-                    status=status,
-                    resource=ref,
-                    frameworks=cc.frameworks,
-                    message=message,
-                    evidence=evidence,
-                    waiver=waiver,
-                )
-            )
 
 
 def _error_results(

@@ -51,7 +51,16 @@ class ResultSpool(ResultSet):
     use in :meth:`rewrite` to revisit only results written before a change.
     """
 
-    __slots__ = ("_batch", "_counts", "_db", "_encode", "_len", "_pending", "_sealed")
+    __slots__ = (
+        "_batch",
+        "_counts",
+        "_db",
+        "_encode",
+        "_len",
+        "_pending",
+        "_sealed",
+        "_undetermined",
+    )
 
     def __init__(self, batch: int = 1000) -> None:
         # "" opens a private on-disk temporary database, removed on close;
@@ -73,6 +82,7 @@ class ResultSpool(ResultSet):
         # Keyed by the enums' values: hashing an Enum member runs Python code.
         self._counts: Counter[tuple[str, str]] = Counter()
         self._len = 0
+        self._undetermined = 0
         self._sealed = False
         self._encode = ResultEncoder()
 
@@ -83,6 +93,7 @@ class ResultSpool(ResultSet):
             raise RuntimeError("the result spool is sealed")
         self._pending.append(_row(result, mark, self._encode(result)))
         self._counts[(result.status._value_, result.severity._value_)] += 1
+        self._undetermined += result.undetermined
         self._len += 1
         if len(self._pending) >= self._batch:
             self._flush()
@@ -116,6 +127,7 @@ class ResultSpool(ResultSet):
             if new != old:
                 self._counts[(old.status.value, old.severity.value)] -= 1
                 self._counts[(new.status.value, new.severity.value)] += 1
+                self._undetermined += new.undetermined - old.undetermined
                 changed.append((*_row(new, below, self._encode(new)), seq))
         if changed:
             with _storage():
@@ -163,6 +175,9 @@ class ResultSpool(ResultSet):
 
     def counts(self) -> Mapping[tuple[Status, Severity], int]:
         return {(Status(st), Severity(sev)): n for (st, sev), n in self._counts.items() if n}
+
+    def undetermined_count(self) -> int:
+        return self._undetermined
 
     def in_triage_order(self, statuses: Iterable[Status] | None = None) -> Iterator[Result]:
         if statuses is None:

@@ -7,30 +7,49 @@ no longer matches; the failure stays a failure and says which waiver expired.
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from govscan.engine.patterns import Pattern, PatternError, compile_glob, compile_regex, glob_matches
 from govscan.model import Waiver, WaiverInfo
+
+REGEX_PREFIX = "re:"
 
 
 @dataclass(frozen=True)
 class _CompiledWaiver:
     waiver: Waiver
-    globs: tuple[str, ...]
-    regexes: tuple[re.Pattern[str], ...]
+    patterns: tuple[Pattern, ...]
 
     def matches_resource(self, resource_id: str, name: str) -> bool:
-        for candidate in (resource_id, name):
-            if not candidate:
-                continue
-            if any(fnmatch.fnmatchcase(candidate, g) for g in self.globs):
-                return True
-            if any(r.fullmatch(candidate) for r in self.regexes):
-                return True
-        return False
+        return any(
+            p.matches(candidate)
+            for candidate in (resource_id, name)
+            if candidate
+            for p in self.patterns
+        )
+
+
+def resource_pattern(entry: str) -> Pattern:
+    """A waiver's ``resources`` entry: a glob, or ``re:<regex>`` in RE2 syntax.
+
+    Both are matched by RE2, so a waiver cannot make a scan slow, however long
+    the ARNs it is matched against; raises ``PatternError`` for a bad regex."""
+    if entry.startswith(REGEX_PREFIX):
+        return compile_regex(entry[len(REGEX_PREFIX) :])
+    return compile_glob(entry)
+
+
+def _patterns(entries: Sequence[str]) -> tuple[Pattern, ...]:
+    out: list[Pattern] = []
+    for entry in entries:
+        try:
+            out.append(resource_pattern(entry))
+        except PatternError:
+            # Validation refuses such a waiver; one built in code matches nothing.
+            continue
+    return tuple(out)
 
 
 class WaiverIndex:
@@ -38,20 +57,13 @@ class WaiverIndex:
 
     def __init__(self, waivers: Sequence[Waiver], as_of: date) -> None:
         self._as_of = as_of
-        self._waivers = [
-            _CompiledWaiver(
-                w,
-                tuple(r for r in w.resources if not r.startswith("re:")),
-                tuple(re.compile(r[3:]) for r in w.resources if r.startswith("re:")),
-            )
-            for w in waivers
-        ]
+        self._waivers = [_CompiledWaiver(w, _patterns(w.resources)) for w in waivers]
         self._by_control: dict[str, list[_CompiledWaiver]] = {}
 
     def _for_control(self, control_id: str) -> list[_CompiledWaiver]:
         found = self._by_control.get(control_id)
         if found is None:
-            found = [w for w in self._waivers if fnmatch.fnmatchcase(control_id, w.waiver.control)]
+            found = [w for w in self._waivers if glob_matches(control_id, w.waiver.control)]
             self._by_control[control_id] = found
         return found
 
@@ -72,6 +84,7 @@ class WaiverIndex:
 def inline_suppression(suppressions: Mapping[str, str], control_id: str) -> WaiverInfo | None:
     """An inline ``# govscan:ignore=<id> <reason>`` at the resource's definition."""
     for pattern, reason in suppressions.items():
-        if fnmatch.fnmatchcase(control_id, pattern):
+        # The pattern comes from a comment in the code under review: matched by RE2.
+        if glob_matches(control_id, pattern):
             return WaiverInfo(reason=reason, owner="inline", expires=None, inline=True)
     return None

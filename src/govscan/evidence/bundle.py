@@ -7,25 +7,37 @@ Layout of a bundle (contract)::
     controls.json         the controls as evaluated (for re-rendering)
     api-calls.json        the API call log
     <reports>             report.html, results.sarif, junit.xml, ...
+    .govscan-bundle       marker: govscan wrote this directory (listed in the manifest)
     manifest.json         SHA-256 of every file above + run metadata
     manifest.sig.json     optional DSSE envelope (Ed25519) over the manifest
 
 The resource stream is written by the scan itself (``ResourceWriter``) while
-collectors run; everything else is written here once the scan is finished.
+collectors run; everything else is written here once the scan is finished,
+all of it into a fresh staging directory that replaces the old bundle only
+when complete (:mod:`govscan.evidence.outdir`).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from govscan.errors import EvidenceError, StorageError, UsageError
+from govscan.errors import EvidenceError, StorageError
 from govscan.evidence.files import API_CALLS, CONTROLS, RESOURCES, RESULTS, data_files
-from govscan.evidence.manifest import MANIFEST, SIGNATURE, build_manifest, manifest_bytes
+from govscan.evidence.manifest import (
+    MANIFEST,
+    MARKER,
+    MARKER_BYTES,
+    SIGNATURE,
+    build_manifest,
+    manifest_bytes,
+)
+from govscan.evidence.safeio import open_new, open_regular, read_regular, replace_file, write_new
 from govscan.model import ScanResult
 from govscan.reporters.interface import ReportOptions
 
@@ -46,48 +58,37 @@ __all__ = [
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
-def _previous_files(out_dir: Path) -> set[str]:
-    """Files a previous bundle in this directory listed (unreadable manifest: none)."""
-    try:
-        doc = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return {str(f["path"]) for f in doc["files"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
-
-
-def _remove_stale(out_dir: Path, stale: set[str]) -> None:
-    """Remove files of an earlier bundle that this run did not write again.
-
-    Only files the earlier manifest listed are touched, and only inside the
-    bundle directory, so a user's own files are never deleted.
-    """
-    root = out_dir.resolve()
-    for rel in sorted(stale):
-        target = (out_dir / rel).resolve()
-        if root in target.parents and target.is_file():
-            log.debug("removing %s left over from an earlier bundle", rel)
-            target.unlink()
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise StorageError.writing(path, exc) from None
-
-
 def render_into(
-    scan: ScanResult, out_dir: Path, formats: Sequence[str], options: ReportOptions
+    scan: ScanResult,
+    out_dir: Path,
+    formats: Sequence[str],
+    options: ReportOptions,
+    *,
+    fresh: bool = True,
 ) -> list[Path]:
+    """Write each format's report into ``out_dir``.
+
+    ``fresh``: ``out_dir`` is a directory govscan just made, so every file is
+    new (created with ``O_EXCL | O_NOFOLLOW``). Otherwise each report replaces
+    its name by a rename, so a symbolic link planted there is replaced, never
+    written through.
+    """
     from govscan.reporters.registry import get_reporter
 
     written: list[Path] = []
     for fmt in formats:
         reporter = get_reporter(fmt)
         path = out_dir / reporter.filename
+
+        def write(fh: IO[bytes], reporter: Any = reporter) -> None:
+            reporter.write(scan, options, fh)
+
         try:
-            with path.open("wb") as fh:
-                reporter.write(scan, options, fh)
+            if fresh:
+                with open_new(path) as fh:
+                    write(fh)
+            else:
+                replace_file(path, write)
         except OSError as exc:
             raise StorageError.writing(path, exc) from None
         written.append(path)
@@ -126,10 +127,14 @@ def write_bundle(
     sign_key_pem: bytes | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write results, controls, call log and reports, then the manifest and signature.
+    """Write marker, results, controls, call log and reports, then manifest and signature.
 
-    Returns the manifest's path. ``environ`` defaults to the process
-    environment and is only read for ``GITHUB_STEP_SUMMARY``.
+    ``out_dir`` is a directory govscan has just made and holds at most the
+    resource stream (a claimed output directory's staging directory, see
+    :mod:`govscan.evidence.outdir`): every file is created new, never through
+    a link and never over another file. Returns the manifest's path.
+    ``environ`` defaults to the process environment and is only read for
+    ``GITHUB_STEP_SUMMARY``.
     """
     signer = None
     if sign_key_pem is not None:
@@ -137,25 +142,17 @@ def write_bundle(
 
         # A bad key is a usage error: fail before anything is written.
         signer = load_private_key(sign_key_pem)
-    previous = _previous_files(out_dir)
-    written = {RESOURCES} if (out_dir / RESOURCES).is_file() else set()
+    write_new(out_dir / MARKER, MARKER_BYTES)
     for name, data in data_files(scan).items():
-        _write_bytes(out_dir / name, data)
-        written.add(name)
+        write_new(out_dir / name, data)
     ordered = ["json", *[f for f in formats if f != "json"]]
-    for path in render_into(scan, out_dir, ordered, options):
-        written.add(path.name)
-    _remove_stale(out_dir, previous - written)
-    signature = out_dir / SIGNATURE
-    if signature.exists():
-        signature.unlink()
-    manifest = build_manifest(scan, out_dir)
-    raw = manifest_bytes(manifest)
-    _write_bytes(out_dir / MANIFEST, raw)
+    render_into(scan, out_dir, ordered, options)
+    raw = manifest_bytes(build_manifest(scan, out_dir))
+    write_new(out_dir / MANIFEST, raw)
     if signer is not None:
         from govscan.evidence.signing import sign_manifest_with
 
-        _write_bytes(signature, sign_manifest_with(signer, raw))
+        write_new(out_dir / SIGNATURE, sign_manifest_with(signer, raw))
     write_step_summary(scan, options, environ)
     return out_dir / MANIFEST
 
@@ -179,24 +176,27 @@ def load_scan(bundle: Path, spool_above: int = SPOOL_ABOVE_BYTES) -> ScanResult:
     if not bundle.is_dir():
         raise EvidenceError(f"{bundle}: no such bundle directory")
     path = bundle / RESULTS
-    large = path.is_file() and path.stat().st_size > spool_above
+    large = path.is_file() and not path.is_symlink() and path.stat().st_size > spool_above
     spool: ResultSpool | MemoryResults = ResultSpool() if large else MemoryResults()
     decode = ResultDecoder()
+    current = path
     try:
         doc = _read_results(path, lambda text: spool.add(decode(text)))
-        controls_path = bundle / CONTROLS
-        controls = (
-            json.loads(controls_path.read_text(encoding="utf-8")) if controls_path.exists() else []
-        )
-        calls_path = bundle / API_CALLS
-        calls = json.loads(calls_path.read_text(encoding="utf-8")) if calls_path.exists() else []
+        current = bundle / CONTROLS
+        controls = _read_optional_json(current)
+        current = bundle / API_CALLS
+        calls = _read_optional_json(current)
     except FileNotFoundError as exc:
         raise EvidenceError(
             f"{bundle}: not a govscan bundle ({Path(str(exc.filename)).name} is missing)"
         ) from None
+    except RecursionError:
+        why = "JSON nested too deeply"
+        raise EvidenceError(f"{bundle}: unreadable bundle: {current.name}: {why}") from None
     except (OSError, ValueError) as exc:
-        raise EvidenceError(f"{bundle}: unreadable bundle: {exc}") from None
-    except (KeyError, TypeError) as exc:
+        why = _why(current, exc)
+        raise EvidenceError(f"{bundle}: unreadable bundle: {current.name}: {why}") from None
+    except (KeyError, TypeError, AttributeError) as exc:
         raise EvidenceError(f"{path}: malformed result: {type(exc).__name__}: {exc}") from None
     if not isinstance(doc, dict) or doc.get("schema") != "govscan/results/v1":
         schema = doc.get("schema") if isinstance(doc, dict) else None
@@ -205,14 +205,35 @@ def load_scan(bundle: Path, spool_above: int = SPOOL_ABOVE_BYTES) -> ScanResult:
         scan = scan_from_dict(doc, controls, calls)
         for r in scan.results:  # a results.json laid out differently was read whole
             spool.add(r)
-    except (KeyError, ValueError, TypeError) as exc:
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise EvidenceError(
             f"{bundle}: malformed bundle data: {type(exc).__name__}: {exc}"
         ) from None
+    except RecursionError:
+        raise EvidenceError(f"{bundle}: malformed bundle data: nested too deeply") from None
     return replace(scan, results=spool.seal())
 
 
 _RESULTS_OPEN = '  "results": [\n'
+_SIDE_FILE_LIMIT = 1 << 30
+"""controls.json and api-calls.json are read whole; a file beyond this is not govscan's."""
+
+
+def _why(path: Path, exc: Exception) -> str:
+    """An OSError or JSON error in words, without repeating the path."""
+    if isinstance(exc, OSError):
+        if path.is_symlink():
+            return "a symbolic link (never followed)"
+        return str(exc.strerror or exc)
+    return str(exc)
+
+
+def _read_optional_json(path: Path) -> Any:
+    """A JSON side file of the bundle, ``[]`` when absent; never read through a link."""
+    try:
+        return json.loads(read_regular(path, _SIDE_FILE_LIMIT))
+    except FileNotFoundError:
+        return []
 
 
 def _read_results(path: Path, add: Callable[[str], Any]) -> Any:
@@ -221,7 +242,7 @@ def _read_results(path: Path, add: Callable[[str], Any]) -> Any:
     ``"results"`` empty. Another layout is simply parsed whole."""
     skeleton: list[str] = []
     inside = False
-    with path.open(encoding="utf-8") as fh:
+    with io.TextIOWrapper(open_regular(path), encoding="utf-8") as fh:
         for line in fh:
             if not inside:
                 if line == _RESULTS_OPEN:
@@ -240,17 +261,27 @@ def _read_results(path: Path, add: Callable[[str], Any]) -> Any:
 
 
 def render_formats(
-    bundle: Path, formats: Sequence[str], options: ReportOptions, out_dir: Path | None = None
+    bundle: Path,
+    formats: Sequence[str],
+    options: ReportOptions,
+    out_dir: Path | None = None,
+    *,
+    sign_key_pem: bytes | None = None,
 ) -> list[Path]:
     """``govscan report``: re-render reports from a bundle without scanning.
 
-    Rendering into the bundle itself replaces files the manifest lists; with
-    the same options the bytes are identical, so the bundle still verifies.
+    ``out_dir`` ``None`` (or the bundle itself) adds the reports to the bundle
+    and rewrites its manifest; see :mod:`govscan.evidence.rerender`.
     """
-    scan = load_scan(bundle)
-    target = out_dir or bundle
+    from govscan.evidence.rerender import render_elsewhere, render_in_place
+
+    if out_dir is None or _same_dir(out_dir, bundle):
+        return render_in_place(bundle, formats, options, sign_key_pem=sign_key_pem)
+    return render_elsewhere(bundle, formats, options, out_dir)
+
+
+def _same_dir(a: Path, b: Path) -> bool:
     try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {target}: {exc.strerror}") from None
-    return render_into(scan, target, formats, options)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

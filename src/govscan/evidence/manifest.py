@@ -8,43 +8,109 @@ Shape (contract ``govscan/manifest/v1``)::
              "policy_hash", "as_of", "targets": [...], "identities": [...]},
      "files": [{"path", "sha256", "size"}, ...]}      sorted by path
 
-Every file below the bundle directory is listed except the manifest itself
-and its signature.
+A bundle is flat: every entry is a regular file named by a plain name. Every
+file is listed except the manifest itself and its signature; the marker file
+``.govscan-bundle`` is listed like the others.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from pathlib import Path
 from typing import Any
 
+from govscan.errors import EvidenceError
+from govscan.evidence.safeio import NotRegular, TooLarge, open_regular, read_regular
 from govscan.model import ScanResult
 from govscan.serialize import dumps, run_to_dict
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig.json"
 SCHEMA = "govscan/manifest/v1"
-_NOT_LISTED = frozenset({MANIFEST, SIGNATURE})
+MARKER = ".govscan-bundle"
+MARKER_BYTES = b"govscan/bundle/v1\n"
+"""The marker's content: which tool and layout wrote the directory."""
+NOT_LISTED = frozenset({MANIFEST, SIGNATURE})
+MANIFEST_LIMIT = 16 * 1024 * 1024
+"""A govscan manifest lists a dozen files; anything this large is not one."""
 
 
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
 
 
-def bundle_files(root: Path) -> list[Path]:
-    """Every file of the bundle except the manifest and its signature, sorted."""
-    return sorted(
-        (
-            p
-            for p in root.rglob("*")
-            if p.is_file() and p.relative_to(root).as_posix() not in _NOT_LISTED
-        ),
-        key=lambda p: p.relative_to(root).as_posix(),
+def plain_name(name: str) -> bool:
+    """A name directly inside the bundle: no separator, no ``..``, no NUL."""
+    return (
+        bool(name)
+        and name not in (".", "..")
+        and "/" not in name
+        and "\\" not in name
+        and "\0" not in name
     )
+
+
+def bundle_files(root: Path) -> list[Path]:
+    """The regular files of a bundle directory we wrote, except manifest and signature."""
+    with os.scandir(root) as it:
+        names = [e.name for e in it if e.is_file(follow_symlinks=False)]
+    return [root / n for n in sorted(names) if n not in NOT_LISTED]
+
+
+def read_manifest(root: Path) -> tuple[bytes, dict[str, Any]]:
+    """The manifest's exact bytes and its document; any problem is one ``EvidenceError``."""
+    path = root / MANIFEST
+    if not root.is_dir():
+        raise EvidenceError(f"{root}: no such bundle directory")
+    try:
+        raw = read_regular(path, MANIFEST_LIMIT)
+    except FileNotFoundError:
+        raise EvidenceError(f"{root}: no {MANIFEST}; not a govscan evidence bundle") from None
+    except (NotRegular, TooLarge) as exc:
+        raise EvidenceError(f"{path}: not a govscan manifest ({exc.strerror or exc})") from None
+    except OSError as exc:
+        # O_NOFOLLOW on a symbolic link fails with ELOOP
+        why = "a symbolic link" if path.is_symlink() else exc.strerror
+        raise EvidenceError(f"{path}: not a govscan manifest ({why})") from None
+    try:
+        doc = json.loads(raw)
+    except RecursionError:
+        raise EvidenceError(f"{path}: not a valid govscan manifest (nested too deeply)") from None
+    except ValueError:
+        doc = None
+    if not isinstance(doc, dict) or not isinstance(doc.get("files"), list):
+        raise EvidenceError(f"{path}: not a valid govscan manifest")
+    return raw, doc
+
+
+def listed_files(doc: dict[str, Any]) -> tuple[dict[str, tuple[str, int | None]], list[str]]:
+    """``(name -> (sha256, size), invalid entries)`` of a manifest's ``files``.
+
+    Only plain names count; a path with a separator, ``..``, the manifest or
+    signature themselves, or a name listed twice is invalid.
+    """
+    listed: dict[str, tuple[str, int | None]] = {}
+    invalid: list[str] = []
+    for entry in doc["files"]:
+        try:
+            rel, digest = entry["path"], entry["sha256"]
+            size = entry.get("size")
+        except (KeyError, TypeError, AttributeError):
+            invalid.append(repr(entry)[:200])
+            continue
+        if not isinstance(rel, str) or not isinstance(digest, str):
+            invalid.append(repr(entry)[:200])
+        elif not plain_name(rel) or rel in NOT_LISTED or rel in listed:
+            invalid.append(rel)
+        else:
+            listed[rel] = (digest, size if isinstance(size, int) else None)
+    return listed, invalid
 
 
 def build_manifest(scan: ScanResult, root: Path) -> dict[str, Any]:
@@ -64,11 +130,7 @@ def build_manifest(scan: ScanResult, root: Path) -> dict[str, Any]:
             "identities": sorted({f"{t.collector}:{t.identity}" for t in scan.run.targets}),
         },
         "files": [
-            {
-                "path": p.relative_to(root).as_posix(),
-                "sha256": sha256_file(p),
-                "size": p.stat().st_size,
-            }
+            {"path": p.name, "sha256": sha256_file(p), "size": p.stat().st_size}
             for p in bundle_files(root)
         ],
     }

@@ -3,7 +3,7 @@
 One JSON document per line, keys sorted::
 
     {"account", "data", "id", "location", "name", "origin", "provider",
-     "region", "tags", "type", "unavailable"}
+     "region", "tags", "type", "unavailable"[, "unknown"]}
 
 ``Result.evidence`` (``resources.jsonl#<id>``) points at the line whose
 ``id`` matches.  Values pass through :func:`govscan.evidence.redact.redact`.
@@ -19,6 +19,7 @@ from typing import IO, Any
 
 from govscan.errors import StorageError
 from govscan.evidence.redact import redact
+from govscan.evidence.safeio import open_new
 from govscan.model import Resource
 
 
@@ -29,6 +30,12 @@ def resource_to_dict(resource: Resource) -> dict[str, Any]:
         location = {"path": ref.location.path, "line": ref.location.line}
         if ref.location.end_line is not None:
             location["end_line"] = ref.location.end_line
+        if ref.location.called_from:
+            location["called_from"] = [
+                {"path": c.path, "line": c.line}
+                | ({"end_line": c.end_line} if c.end_line is not None else {})
+                for c in ref.location.called_from
+            ]
     return {
         "type": ref.type,
         "id": ref.id,
@@ -41,6 +48,8 @@ def resource_to_dict(resource: Resource) -> dict[str, Any]:
         "tags": redact(dict(resource.tags)),
         "data": redact(resource.data),
         "unavailable": dict(resource.unavailable),
+        # Only when there are any: lines of resources without keep their bytes.
+        **({"unknown": dict(resource.unknown)} if resource.unknown else {}),
     }
 
 
@@ -63,10 +72,8 @@ class ResourceWriter:
         self.count = 0
 
     def __enter__(self) -> ResourceWriter:
-        try:
-            self._raw = self.path.open("wb")
-        except OSError as exc:
-            raise StorageError.writing(self.path, exc) from None
+        # A new file only: never through a link, never over another file.
+        self._raw = open_new(self.path)
         # Level 6 (zlib's default) is several times faster than gzip's 9 for ~3% more bytes.
         self._gz = gzip.GzipFile(
             filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=6

@@ -2,18 +2,34 @@
 
 A tampered bundle is an answer, not an exception: :func:`verify_bundle`
 returns every difference it finds.  Only a directory without a readable
-manifest raises :class:`~govscan.errors.EvidenceError`.
+manifest raises :class:`~govscan.errors.EvidenceError`, with one line (a
+manifest that is a link, a FIFO, too large or nested too deeply included).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import json
+import os
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
 
 from govscan.errors import EvidenceError
-from govscan.evidence.manifest import MANIFEST, SCHEMA, SIGNATURE, bundle_files, sha256_file
+from govscan.evidence.manifest import (
+    MANIFEST,
+    SCHEMA,
+    SIGNATURE,
+    listed_files,
+    read_manifest,
+    sha256_file,
+)
+from govscan.evidence.safeio import kind_of, read_regular
+
+SIGNATURE_LIMIT = 1024 * 1024
+"""A DSSE envelope over a manifest is a few kilobytes; larger is not one."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +69,12 @@ class VerifyReport:
     """Details of every changed file, in the order of ``changed``."""
     invalid: tuple[str, ...] = ()
     """Manifest entries that point outside the bundle or are malformed."""
+    foreign: tuple[str, ...] = ()
+    """Entries that are not regular files (symbolic links, directories, FIFOs), with their kind."""
 
     @property
     def files_ok(self) -> bool:
-        return not (self.changed or self.added or self.missing or self.invalid)
+        return not (self.changed or self.added or self.missing or self.invalid or self.foreign)
 
     @property
     def ok(self) -> bool:
@@ -65,6 +83,7 @@ class VerifyReport:
     def lines(self) -> list[str]:
         out = [f"changed: {c}" for c in self.changes] or [f"changed: {p}" for p in self.changed]
         out += [f"added: {p} (not in the manifest)" for p in self.added]
+        out += [f"added: {p}; not a regular file" for p in self.foreign]
         out += [f"missing: {p} (listed in the manifest)" for p in self.missing]
         out += [f"invalid manifest entry: {p}" for p in self.invalid]
         out.append(f"signature: {self.signature}")
@@ -74,73 +93,99 @@ class VerifyReport:
         return out
 
 
-def _read_manifest(root: Path) -> tuple[bytes, dict[str, Any]]:
-    path = root / MANIFEST
-    if not root.is_dir():
-        raise EvidenceError(f"{root}: no such bundle directory")
+def _entries(root: Path) -> tuple[set[str], list[str]]:
+    """Regular files by name, and every other entry (never followed) as "name (kind)"."""
+    regular: set[str] = set()
+    other: list[str] = []
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise EvidenceError(f"{root}: no {MANIFEST}; not a govscan evidence bundle") from None
+        with os.scandir(root) as it:
+            for entry in it:
+                mode = entry.stat(follow_symlinks=False).st_mode
+                if stat.S_ISREG(mode):
+                    regular.add(entry.name)
+                elif entry.name != MANIFEST:
+                    other.append(f"{entry.name} ({kind_of(mode)})")
     except OSError as exc:
-        raise EvidenceError(f"{path}: cannot read: {exc.strerror}") from None
+        raise EvidenceError(f"{root}: cannot list the bundle: {exc.strerror}") from None
+    regular.discard(MANIFEST)
+    return regular, sorted(other)
+
+
+def _signature(
+    root: Path, present: bool, raw: bytes, public_key_pem: bytes | None
+) -> tuple[str, bool | None]:
+    sig_path = root / SIGNATURE
+    if not present:
+        if public_key_pem is None:
+            return "none (unsigned bundle)", None
+        return f"missing: the bundle has no {SIGNATURE} (as a regular file)", False
     try:
-        doc = json.loads(raw)
-    except ValueError:
-        doc = None
-    if not isinstance(doc, dict) or not isinstance(doc.get("files"), list):
-        raise EvidenceError(f"{path}: not a valid govscan manifest")
-    return raw, doc
+        envelope = read_regular(sig_path, SIGNATURE_LIMIT)
+    except OSError as exc:
+        return f"unreadable {SIGNATURE}: {exc.strerror or exc}", False
+    if public_key_pem is None:
+        # Who signed needs a key; whether this is an envelope about this manifest does not.
+        problem = _envelope_problem(envelope, raw)
+        if problem is not None:
+            return f"{SIGNATURE}: {problem}", False
+        return "present, not checked (give --public-key to check it)", None
+    from govscan.evidence.signing import verify_envelope
+
+    try:
+        ok, reason = verify_envelope(envelope, raw, public_key_pem)
+        return reason, ok
+    except RecursionError:
+        return "signature envelope is malformed (nested too deeply)", False
 
 
-def _safe(rel: str) -> bool:
-    p = PurePosixPath(rel)
-    return bool(rel) and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
+def _envelope_problem(envelope: bytes, raw: bytes) -> str | None:
+    """What makes ``envelope`` not a DSSE envelope over a statement about ``raw``, if anything."""
+    try:
+        env = json.loads(envelope)
+        payload = base64.b64decode(env["payload"], validate=True)
+        sigs = env["signatures"]
+        if not isinstance(env["payloadType"], str) or not isinstance(sigs, list) or not sigs:
+            return "signature envelope is malformed"
+        if not all(isinstance(x, dict) and isinstance(x.get("sig"), str) for x in sigs):
+            return "signature envelope is malformed"
+        digest = json.loads(payload)["subject"][0]["digest"]["sha256"]
+    except RecursionError:
+        return "signature envelope is malformed (nested too deeply)"
+    except (ValueError, KeyError, IndexError, TypeError, binascii.Error):
+        return "signature envelope is malformed"
+    if digest != hashlib.sha256(raw).hexdigest():
+        return "signs another manifest.json than this one"
+    return None
 
 
 def verify_bundle(root: Path, public_key_pem: bytes | None = None) -> VerifyReport:
-    """Compare every file with the manifest and check the signature when a key is given."""
-    raw, manifest = _read_manifest(root)
+    """Compare every entry with the manifest and check the signature when a key is given.
+
+    Nothing is followed: a symbolic link, directory or FIFO in the bundle is
+    reported as an added entry, and a listed name that is not a regular file
+    as missing.
+    """
+    raw, manifest = read_manifest(root)
     notes: list[str] = []
     if manifest.get("schema") != SCHEMA:
-        notes.append(f"note: manifest schema is {manifest.get('schema')!r}, expected {SCHEMA!r}")
-    listed: dict[str, tuple[str, int | None]] = {}
-    invalid: list[str] = []
-    for entry in manifest["files"]:
-        try:
-            rel, digest = str(entry["path"]), str(entry["sha256"])
-            size = entry.get("size")
-        except (KeyError, TypeError):
-            invalid.append(repr(entry))
-            continue
-        if not _safe(rel) or rel in (MANIFEST, SIGNATURE):
-            invalid.append(rel)
-            continue
-        listed[rel] = (digest, size if isinstance(size, int) else None)
-    present = {p.relative_to(root).as_posix(): p for p in bundle_files(root)}
+        schema = repr(manifest.get("schema"))[:80]
+        notes.append(f"note: manifest schema is {schema}, expected {SCHEMA!r}")
+    listed, invalid = listed_files(manifest)
+    regular, foreign = _entries(root)
     changes: list[FileChange] = []
-    for rel in sorted(set(listed) & set(present)):
+    for rel in sorted(set(listed) & regular):
         digest, size = listed[rel]
-        actual = sha256_file(present[rel])
+        try:
+            actual = sha256_file(root / rel)
+            actual_size = os.lstat(root / rel).st_size
+        except OSError as exc:
+            foreign.append(f"{rel} (unreadable: {exc.strerror or exc})")
+            continue
         if actual != digest:
-            changes.append(FileChange(rel, digest, actual, size, present[rel].stat().st_size))
-    missing = tuple(sorted(set(listed) - set(present)))
-    added = tuple(sorted(set(present) - set(listed)))
-    sig_path = root / SIGNATURE
-    sig_ok: bool | None
-    if public_key_pem is None:
-        signature = (
-            "present, not checked (give --public-key to check it)"
-            if sig_path.exists()
-            else "none (unsigned bundle)"
-        )
-        sig_ok = None
-    elif not sig_path.exists():
-        signature, sig_ok = f"missing: the bundle has no {SIGNATURE}", False
-    else:
-        from govscan.evidence.signing import verify_envelope
-
-        sig_ok, signature = verify_envelope(sig_path.read_bytes(), raw, public_key_pem)
+            changes.append(FileChange(rel, digest, actual, size, actual_size))
+    missing = tuple(sorted(set(listed) - regular))
+    added = tuple(sorted(regular - set(listed) - {SIGNATURE}))
+    signature, sig_ok = _signature(root, SIGNATURE in regular, raw, public_key_pem)
     return VerifyReport(
         changed=tuple(c.path for c in changes),
         added=added,
@@ -151,4 +196,5 @@ def verify_bundle(root: Path, public_key_pem: bytes | None = None) -> VerifyRepo
         notes=tuple(notes),
         changes=tuple(changes),
         invalid=tuple(invalid),
+        foreign=tuple(foreign),
     )

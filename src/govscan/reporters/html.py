@@ -52,7 +52,8 @@ def _assets() -> tuple[str, str]:
 @cache
 def _labels(lang: str) -> Mapping[str, str]:
     path = content_dir("reports") / "i18n" / f"{lang}.yaml"
-    if not path.is_file():
+    # ``lang`` may come from govscan.yaml: it must not lead out of the labels folder.
+    if not lang.isalnum() or not path.is_file():
         path = content_dir("reports") / "i18n" / "en.yaml"
     with path.open(encoding="utf-8") as fh:
         loaded: Mapping[str, str] = yaml.safe_load(fh)

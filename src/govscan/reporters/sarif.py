@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import IO, Any, ClassVar
 
-from govscan.model import Control, Result, ScanResult, Severity, Status
+from govscan.model import Control, Location, Result, ScanResult, Severity, Status
 from govscan.reporters.interface import Reporter, ReportOptions
 from govscan.serialize import Encoded, encode_compact, write_json
 
@@ -49,10 +49,12 @@ _DEFAULT_STATUSES = frozenset({Status.FAIL, Status.ERROR})
 
 
 def fingerprint(result: Result) -> str:
-    """Stable identity of a finding across runs.
+    """Stable identity of a finding across runs, never derived from a line number.
 
-    Repository resource ids are ``path:line`` and move whenever lines are added
-    above them, so for code the resource's name and file are used instead.
+    For code the defining file and the resource's name are used: a Terraform
+    name carries the root module and the full instance address, so every
+    instance of a module block gets its own fingerprint, and some repository
+    ids (workflows, registries) still name a line.
     """
     ref = result.resource
     code = ref.location is not None and ref.name
@@ -111,14 +113,29 @@ def _locations(r: Result) -> dict[str, Any]:
     }
     out: dict[str, Any] = {"logicalLocations": [logical]}
     if ref.location is not None:
-        region: dict[str, Any] = {"startLine": ref.location.line}
-        if ref.location.end_line is not None and ref.location.end_line >= ref.location.line:
-            region["endLine"] = ref.location.end_line
-        out["physicalLocation"] = {
-            "artifactLocation": {"uri": ref.location.path, "uriBaseId": SRCROOT},
-            "region": region,
-        }
+        out["physicalLocation"] = _physical(ref.location)
     return out
+
+
+def _physical(loc: Location) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": loc.line}
+    if loc.end_line is not None and loc.end_line >= loc.line:
+        region["endLine"] = loc.end_line
+    return {"artifactLocation": {"uri": loc.path, "uriBaseId": SRCROOT}, "region": region}
+
+
+def _related(r: Result) -> list[dict[str, Any]]:
+    """The ``module`` blocks that create this instance of a module's resource."""
+    calls = r.resource.location.called_from if r.resource.location is not None else ()
+    nested = f" ({{}} of {len(calls)}, outermost first)" if len(calls) > 1 else ""
+    return [
+        {
+            "id": i,
+            "physicalLocation": _physical(call),
+            "message": {"text": "module block creating this instance" + nested.format(i + 1)},
+        }
+        for i, call in enumerate(calls)
+    ]
 
 
 def _result(r: Result, rule_index: int) -> dict[str, Any]:
@@ -145,6 +162,9 @@ def _result(r: Result, rule_index: int) -> dict[str, Any]:
             "evidence": r.evidence,
         },
     }
+    related = _related(r)
+    if related:
+        out["relatedLocations"] = related
     if r.status is Status.WAIVED and r.waiver is not None:
         expires = r.waiver.expires.isoformat() if r.waiver.expires else "never"
         out["suppressions"] = [

@@ -2,10 +2,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from govscan.model import Resource
+from tests.aws.analyzers import analyzer, list_analyzers
+
+
+def _analyzers(region: str) -> list[dict[str, Any]]:
+    """IAM Access Analyzer, which moto lacks: an external-access analyzer in
+    eu-central-1, only an unused-access one in eu-west-1, none in us-east-1."""
+    return {
+        "eu-central-1": [analyzer(region)],
+        "eu-west-1": [analyzer(region, "ACCOUNT_UNUSED_ACCESS")],
+    }.get(region, [])
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +41,7 @@ def estate() -> Iterator[list[Resource]]:
     os.environ.pop("AWS_PROFILE", None)
     os.environ.pop("AWS_ENDPOINT_URL", None)
     try:
-        with mock_aws():
+        with mock_aws(), list_analyzers(_analyzers):
             seed_estate()
             seed_extra()
             fields = {

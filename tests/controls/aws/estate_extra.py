@@ -187,6 +187,7 @@ def seed_extra() -> None:
         CloudWatchLogsLogGroupArn=f"arn:aws:logs:{R}:123456789012:log-group:ct:*",
         CloudWatchLogsRoleArn="arn:aws:iam::123456789012:role/ct",
     )
+    c("securityhub").enable_security_hub()
     cfg = c("config")
     cfg.put_configuration_recorder(
         ConfigurationRecorder={

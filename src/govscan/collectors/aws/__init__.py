@@ -37,8 +37,11 @@ class AwsCollector(Collector):
         self.caller = ""
         self._lock = threading.Lock()
         from govscan.collectors.aws.api import CallLog
+        from govscan.collectors.aws.session import new_throttle
 
         self.log = CallLog()
+        # One retry policy and one token bucket per (account, region) for the whole scan.
+        self.throttle = new_throttle()
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> Collector | None:

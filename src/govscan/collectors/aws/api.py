@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from govscan.collectors.retry import RetriesExhausted
 from govscan.model import ApiCall
 
 # Codes that mean "the thing was deleted between list and describe": skip, not an error.
@@ -69,6 +70,9 @@ THROTTLING = frozenset(
     }
 )
 
+# What a call that ran out of retries counts as (see collectors/aws/retries.py).
+_GAVE_UP_KIND = {"throttled": "throttled", "timed out": "unreachable", "unreachable": "unreachable"}
+
 
 @dataclass(frozen=True)
 class CallFailure(Exception):
@@ -86,6 +90,9 @@ class CallFailure(Exception):
 
 def classify(exc: Exception) -> tuple[str, str, str]:
     """(kind, code, message) for an exception raised by botocore."""
+    if isinstance(exc, RetriesExhausted):
+        kind = _GAVE_UP_KIND.get(exc.gave_up.reason, "error")
+        return kind, "", str(exc)
     from botocore.exceptions import (
         ClientError,
         ConnectTimeoutError,
@@ -139,7 +146,10 @@ def classify(exc: Exception) -> tuple[str, str, str]:
 
 
 class CallLog:
-    """Thread-safe aggregation of calls per (account, region, service, operation)."""
+    """Thread-safe aggregation of calls per (account, region, service, operation).
+
+    A row is [calls, failed calls, milliseconds, retries]; a call that was retried
+    counts once, its repeated attempts in ``retries``."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -150,15 +160,21 @@ class CallLog:
     ) -> None:
         key = (account, region, service, operation)
         with self._lock:
-            row = self._rows.setdefault(key, [0, 0, 0.0])
+            row = self._rows.setdefault(key, [0, 0, 0.0, 0])
             row[0] += 1
             row[1] += 1 if failed else 0
             row[2] += seconds * 1000.0
 
+    def retried(self, account: str, region: str, service: str, operation: str) -> None:
+        """One more attempt of a call (recorded before the call itself ends)."""
+        key = (account, region, service, operation)
+        with self._lock:
+            self._rows.setdefault(key, [0, 0, 0.0, 0])[3] += 1
+
     def calls(self) -> list[ApiCall]:
         with self._lock:
             return [
-                ApiCall("aws", svc, op, acct, region, int(r[0]), int(r[1]), r[2])
+                ApiCall("aws", svc, op, acct, region, int(r[0]), int(r[1]), r[2], int(r[3]))
                 for (acct, region, svc, op), r in sorted(self._rows.items())
             ]
 
@@ -166,6 +182,14 @@ class CallLog:
         """``service:Operation`` names called (for least-privilege checks)."""
         with self._lock:
             return {f"{svc}:{op}" for (_, _, svc, op) in self._rows}
+
+
+def service_prefix(client: Any) -> str:
+    """The service part of the IAM action and call log name (``s3``, ``s3control``)."""
+    service: str = client.meta.service_model.service_name
+    # s3control signs as "s3" but its operations are account-level IAM actions.
+    signing: str = client.meta.service_model.signing_name or service
+    return "s3control" if service == "s3control" else signing
 
 
 def _op_name(client: Any, method: str) -> str:
@@ -182,9 +206,7 @@ class Api:
         self.account = account
         self.region = region
         self.service = client.meta.service_model.service_name
-        # s3control signs as "s3" but its operations are account-level IAM actions.
-        signing = client.meta.service_model.signing_name or self.service
-        self.prefix = "s3control" if self.service == "s3control" else signing
+        self.prefix = service_prefix(client)
 
     def operation(self, method: str) -> str:
         return f"{self.prefix}:{_op_name(self.client, method)}"

@@ -8,6 +8,7 @@ from queue import Queue
 from typing import TYPE_CHECKING, Any
 
 from govscan.collectors.aws import (  # noqa: F401
+    coverage,
     databases,
     ec2,
     iam,
@@ -23,7 +24,7 @@ from govscan.collectors.aws.session import (
     AccountSpec,
     assume,
     base_session,
-    client_config,
+    client,
     home_region,
     load_accounts_file,
 )
@@ -52,9 +53,7 @@ def accounts(col: AwsCollector) -> tuple[list[AccountSpec], Any, list[Collection
     """The accounts to scan, the base session, and errors that stop a scope early."""
     session = base_session(col.profile)
     region = home_region(session, col.regions)
-    sts = Api(
-        session.client("sts", region_name=region, config=client_config()), col.log, "", region
-    )
+    sts = Api(client(session, "sts", region, col.throttle, "", col.log), col.log, "", region)
     try:
         ident = sts.call("get_caller_identity")
     except CallFailure as failure:
@@ -72,7 +71,7 @@ def accounts(col: AwsCollector) -> tuple[list[AccountSpec], Any, list[Collection
         specs = load_accounts_file(path)
     elif col.organizations:
         org = Api(
-            session.client("organizations", region_name=region, config=client_config()),
+            client(session, "organizations", region, col.throttle, base_account, col.log),
             col.log,
             base_account,
             region,
@@ -115,13 +114,13 @@ def scan_account(
     account = spec.account_id
     if spec.role_arn:
         try:
-            session = assume(base, spec, region)
+            session = assume(base, spec, region, col.throttle)
         except Exception as exc:
             from govscan.collectors.aws.api import classify
 
             _kind, code, msg = classify(exc)
             yield _error(
-                f"cannot assume {spec.role_arn}: {code} {msg}".strip(),
+                f"cannot assume {spec.role_arn}: {' '.join(x for x in (code, msg) if x)}",
                 account,
                 region,
                 "sts:AssumeRole",
@@ -129,7 +128,7 @@ def scan_account(
             )
             return
     sts = Api(
-        session.client("sts", region_name=region, config=client_config()), col.log, account, region
+        client(session, "sts", region, col.throttle, account, col.log), col.log, account, region
     )
     try:
         ident = sts.call("get_caller_identity")
@@ -141,7 +140,7 @@ def scan_account(
     regions = list(spec.regions or col.regions)
     if not regions:
         ec2_api = Api(
-            session.client("ec2", region_name=region, config=client_config()),
+            client(session, "ec2", region, col.throttle, account, col.log),
             col.log,
             account,
             region,
@@ -193,7 +192,9 @@ def _fan_out(
 
     def scope_for(region: str) -> Scope:
         if region not in scopes:
-            scopes[region] = Scope(session, account, region, col.log, fields, spec.tags)
+            scopes[region] = Scope(
+                session, account, region, col.log, fields, spec.tags, throttle=col.throttle
+            )
         return scopes[region]
 
     for _, r in tasks:

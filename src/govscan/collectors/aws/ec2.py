@@ -1,4 +1,4 @@
-"""EC2: volumes, instances, security groups, VPCs and per-region account defaults."""
+"""EC2: volumes, instances, security groups and VPCs (region defaults: ``coverage``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ VOLUME = "aws.ec2.volume"
 INSTANCE = "aws.ec2.instance"
 SG = "aws.ec2.security_group"
 VPC = "aws.ec2.vpc"
-ACCOUNT_REGION = "aws.account.region"
 
 
 def _arn(scope: Scope, kind: str, rid: str) -> str:
@@ -164,40 +163,11 @@ def vpcs(scope: Scope) -> Iterator[Item]:
         )
 
 
-def account_region(scope: Scope) -> Iterator[Item]:
-    ec2 = scope.api("ec2")
-    unavailable: dict[str, str] = {}
-    data: dict[str, Any] = {}
-    if scope.wants(ACCOUNT_REGION, "ebs_encryption_by_default"):
-        r = scope.detail(
-            ACCOUNT_REGION,
-            scope.region,
-            ("ebs_encryption_by_default",),
-            unavailable,
-            ec2,
-            "get_ebs_encryption_by_default",
-        )
-        if "ebs_encryption_by_default" not in unavailable:
-            data["ebs_encryption_by_default"] = bool((r or {}).get("EbsEncryptionByDefault"))
-    arn = f"arn:aws:ec2:{scope.region}:{scope.account}:account-region/{scope.region}"
-    yield scope.resource(ACCOUNT_REGION, arn, f"{scope.account}/{scope.region}", data, unavailable)
-    yield from scope.detail_errors()
-
-
 register(TypeDef(VOLUME, "ec2", volumes, ("ec2:DescribeVolumes",)))
 register(TypeDef(INSTANCE, "ec2", instances, ("ec2:DescribeInstances",)))
 register(TypeDef(SG, "ec2", security_groups, ("ec2:DescribeSecurityGroups",)))
 register(
     TypeDef(
         VPC, "ec2", vpcs, ("ec2:DescribeVpcs",), {"flow_logs_enabled": ("ec2:DescribeFlowLogs",)}
-    )
-)
-register(
-    TypeDef(
-        ACCOUNT_REGION,
-        "ec2",
-        account_region,
-        (),
-        {"ebs_encryption_by_default": ("ec2:GetEbsEncryptionByDefault",)},
     )
 )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from govscan.collectors.aws.api import CallFailure
+from govscan.collectors.aws.coverage import TRAIL_LOGGING, TRAILS, cloudtrail_coverage
 from govscan.collectors.aws.registry import TypeDef, register
 from govscan.collectors.aws.scope import Gone, Scope, iso, tag_dict
 from govscan.collectors.interface import Item
@@ -84,6 +85,8 @@ def account(scope: Scope) -> Iterator[Item]:
                 )
             ]
             data["s3_public_access_block"] = {"all": all(flags), "any": any(flags)}
+    if scope.wants(ACCOUNT, TRAIL_LOGGING, TRAILS):
+        data.update(cloudtrail_coverage(scope, ACCOUNT, arn, unavailable))
     yield scope.resource(
         ACCOUNT, arn, scope.account, data, unavailable, region="global", tags=scope.tags
     )
@@ -310,6 +313,8 @@ register(
             "root_access_keys_present": ("iam:GetAccountSummary",),
             "password_policy": ("iam:GetAccountPasswordPolicy",),
             "s3_public_access_block": ("s3control:GetPublicAccessBlock",),
+            TRAIL_LOGGING: ("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"),
+            TRAILS: ("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"),
         },
         regional=False,
     )

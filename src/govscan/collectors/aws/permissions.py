@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from govscan.collectors.aws import (  # noqa: F401
+    coverage,
     databases,
     ec2,
     iam,

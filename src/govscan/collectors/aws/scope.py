@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govscan.collectors.aws.api import Api, CallFailure, CallLog
-from govscan.collectors.aws.session import client_config, pin_custom_endpoint
+from govscan.collectors.aws.session import client, new_throttle
 from govscan.collectors.interface import Item
+from govscan.collectors.retry import Throttle
 from govscan.model import CollectionError, Resource, ResourceRef
 
 PARTITION = "aws"
@@ -25,6 +26,8 @@ class Scope:
     fields: Mapping[str, frozenset[str]]
     """The plan: resource type -> fields the controls read."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    throttle: Throttle = field(default_factory=new_throttle)
+    """The scan's retry policy and token buckets (shared by every scope of a scan)."""
     _clients: dict[str, Api] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _detail_errors: dict[tuple[str, str], list[str]] = field(default_factory=dict)
@@ -35,10 +38,8 @@ class Scope:
         with self._lock:
             found = self._clients.get(key)
             if found is None:
-                client = self.session.client(service, region_name=where, config=client_config())
-                if service == "s3control":
-                    pin_custom_endpoint(client)
-                found = Api(client, self.log, self.account, where)
+                made = client(self.session, service, where, self.throttle, self.account, self.log)
+                found = Api(made, self.log, self.account, where)
                 self._clients[key] = found
         return found
 
@@ -83,9 +84,14 @@ class Scope:
                 raise Gone(rid) from None
             for f in fieldnames:
                 unavailable[f] = str(failure)
-            with self._lock:
-                self._detail_errors.setdefault((rtype, failure.operation), []).append(str(failure))
+            self.remember(rtype, failure)
             return _FAILED
+
+    def remember(self, rtype: str, failure: CallFailure) -> None:
+        """Note a failed detail call for ``detail_errors`` (for callers that decide
+        themselves which failures leave a field unavailable)."""
+        with self._lock:
+            self._detail_errors.setdefault((rtype, failure.operation), []).append(str(failure))
 
     def detail_errors(self) -> Iterator[CollectionError]:
         """One entry per failed detail operation (the resources carry the specifics)."""

@@ -1,8 +1,10 @@
 """Sessions, accounts and regions: boto3's default chain, profiles and assumed roles.
 
-Retries: botocore's adaptive mode with at most ``MAX_ATTEMPTS`` attempts per
-call (the first try plus retries). A call still throttled after that becomes
-a collection error for its scope; nothing is silently skipped.
+Retries and rate limits: every client is made by ``client`` and follows
+govscan's policy (``govscan.collectors.retry``, bound to botocore in
+``retries.py``), not botocore's. A call still failing after the policy's
+attempts or wait budget becomes a collection error for its scope; nothing is
+silently skipped.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from govscan.collectors.retry import RetryPolicy, Throttle
 from govscan.errors import CollectorError, UsageError
 
-MAX_ATTEMPTS = 5
-"""Attempts per API call in adaptive retry mode (documented in docs/aws.md)."""
+if TYPE_CHECKING:
+    from govscan.collectors.aws.api import CallLog
+
+POLICY = RetryPolicy()
+"""The AWS collector's retry and rate-limit values (documented in docs/aws.md)."""
 
 
 @dataclass(frozen=True)
@@ -30,21 +36,48 @@ class AccountSpec:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
-def client_config() -> Any:
+def new_throttle() -> Throttle:
+    """One scan's throttle: ``POLICY`` on the system clock."""
+    return Throttle(POLICY)
+
+
+def client_config(policy: RetryPolicy | None = None) -> Any:
     import os
 
     from botocore.config import Config
+
+    policy = policy or POLICY
 
     return Config(
         # A custom endpoint (AWS_ENDPOINT_URL: a proxy, a local emulator) cannot answer
         # account-prefixed host names.
         inject_host_prefix=not os.environ.get("AWS_ENDPOINT_URL"),
-        retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
-        connect_timeout=10,
-        read_timeout=30,
+        # One attempt: govscan's handlers (retries.install) retry, not botocore.
+        retries={"mode": "standard", "total_max_attempts": 1},
+        connect_timeout=policy.connect_timeout,
+        read_timeout=policy.read_timeout,
         max_pool_connections=32,
         user_agent_extra="govscan",
     )
+
+
+def client(
+    session: Any,
+    service: str,
+    region: str,
+    throttle: Throttle,
+    account: str = "",
+    log: CallLog | None = None,
+) -> Any:
+    """A botocore client for (account, region) under ``throttle``'s retry policy and
+    token bucket; retries are counted in ``log``."""
+    from govscan.collectors.aws.retries import install
+
+    made = session.client(service, region_name=region, config=client_config(throttle.policy))
+    if service == "s3control":
+        pin_custom_endpoint(made)
+    install(made, throttle, account, region, log)
+    return made
 
 
 def pin_custom_endpoint(client: Any) -> None:
@@ -78,11 +111,11 @@ def base_session(profile: str | None) -> Any:
         raise UsageError(f"AWS profile '{profile}' not found") from None
 
 
-def assume(session: Any, spec: AccountSpec, region: str) -> Any:
+def assume(session: Any, spec: AccountSpec, region: str, throttle: Throttle) -> Any:
     """A session with the credentials of ``spec.role_arn``."""
     import boto3
 
-    sts = session.client("sts", region_name=region, config=client_config())
+    sts = client(session, "sts", region, throttle, spec.account_id)
     kwargs: dict[str, Any] = {"RoleArn": spec.role_arn, "RoleSessionName": "govscan"}
     if spec.external_id:
         kwargs["ExternalId"] = spec.external_id

@@ -15,7 +15,6 @@ the scan is left to the controls' date operators, so ``--as-of`` governs them.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +33,7 @@ from govscan.collectors.registry.entities import (
 )
 from govscan.collectors.registry.schema import CLAUSES
 from govscan.collectors.registry.validate import plain
+from govscan.engine.patterns import glob_matches
 from govscan.model import Location, Resource, ResourceRef, Target
 
 PROVIDER = "dsgvo"
@@ -335,7 +335,8 @@ def _covers(p: Mapping[str, Any], use: Use) -> bool:
         detect = svc.get("detect") or {}
         if use.integration:
             patterns = _list(detect.get("repository_integrations"))
-            if any(fnmatch.fnmatchcase(use.integration, str(x).lower()) for x in patterns):
+            # Registry globs are matched by RE2: linear however many ``*`` they hold.
+            if any(glob_matches(use.integration, str(x).lower()) for x in patterns):
                 return True
             continue
         if detect.get("cloud") != use.provider:

@@ -1,37 +1,23 @@
 """The repository collector: Terraform, GitHub Actions workflows and repository hygiene.
 
 No cloud credentials needed. Terraform resources come out in the shapes of the
-live collectors (``origin = code``) so that one control judges both; ids are
-``path:line`` and the Terraform address is the name.
+live collectors (``origin = code``) so that one control judges both; Terraform
+ids are the root module and full address (``identity``).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from govscan.collectors.interface import CollectionPlan, Collector, Item
+from govscan.collectors.repo.files import SKIP_DIRS as SKIP_DIRS
+from govscan.collectors.repo.files import is_dockerfile, isolated, skipped_error, walk
 from govscan.errors import UsageError
+from govscan.fileread import DEFAULT_MAX_FILE_SIZE, PLAN_SIZE_FACTOR, read_in_tree
 from govscan.model import CollectionError, Location, Resource, ResourceRef, Target
 
-SKIP_DIRS = frozenset(
-    {
-        ".git",
-        ".terraform",
-        "node_modules",
-        ".venv",
-        "venv",
-        "__pycache__",
-        ".tox",
-        ".mypy_cache",
-        ".ruff_cache",
-        "dist",
-        "build",
-    }
-)
-MAX_FILE_BYTES = 2_000_000
 CODE_TYPES = ("aws.*", "github.*", "terraform.*", "docker.*")
 
 
@@ -41,13 +27,23 @@ class RepoCollector(Collector):
     origin: ClassVar[str] = "code"
 
     def __init__(
-        self, root: Path, exclude: tuple[str, ...] = (), var_files: tuple[Path, ...] = ()
+        self,
+        root: Path,
+        exclude: tuple[str, ...] = (),
+        var_files: tuple[Path, ...] = (),
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     ) -> None:
-        self.root = root
+        self.shown_root = root
+        # Resolved once: every path and id below is relative to the real root, so
+        # `.`, `../x`, an absolute path and a symlinked checkout give the same ids.
+        self.root = root.resolve()
+        self.max_file_size = max_file_size
         self.exclude = exclude
         self.var_files = var_files
         self._actions: list[str] = []
         self._tf_sources: set[str] = set()
+        self.skip: frozenset[str] = frozenset()
+        """Directories (relative to ``root``) never walked: the run's own output."""
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> Collector | None:
@@ -62,13 +58,22 @@ class RepoCollector(Collector):
         for f in var_files:
             if not f.is_file():
                 raise UsageError(f"--tf-var-file {f}: no such file")
-        return cls(root, exclude, var_files)
+        limit = options.get("repo_max_file_size") or DEFAULT_MAX_FILE_SIZE
+        col = cls(root, exclude, var_files, int(limit))
+        # The run's output and staging directories (absolute real paths) are not the repository.
+        real = root.resolve()
+        col.skip = frozenset(
+            Path(p).relative_to(real).as_posix()
+            for p in options.get("exclude_paths") or ()
+            if Path(p) == real or real in Path(p).parents
+        )
+        return col
 
     def targets(self) -> list[Target]:
         return [
             Target(
                 "repo",
-                str(self.root),
+                str(self.shown_root),
                 {
                     "github_actions": sorted(set(self._actions)),
                     # HashiCorp's own providers talk to a cloud's API (covered by that
@@ -80,59 +85,41 @@ class RepoCollector(Collector):
             )
         ]
 
-    def _walk(self) -> Iterator[Path]:
-        import fnmatch
-
-        for dirpath, dirnames, filenames in os.walk(self.root):
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-            rel_dir = Path(dirpath).relative_to(self.root).as_posix()
-            if any(
-                fnmatch.fnmatch(rel_dir, pat) or fnmatch.fnmatch(rel_dir + "/", pat)
-                for pat in self.exclude
-            ):
-                dirnames[:] = []
-                continue
-            for f in sorted(filenames):
-                p = Path(dirpath) / f
-                rel = p.relative_to(self.root).as_posix()
-                if any(fnmatch.fnmatch(rel, pat) for pat in self.exclude):
-                    continue
-                yield p
-
     def collect(self, plan: CollectionPlan) -> Iterator[Item]:
-        files = list(self._walk())
+        from govscan.collectors.repo.terraform import module_dirs
+
+        listing = walk(self.root, self.exclude, self.skip)
+        files = list(listing.files)
+        yield from (skipped_error(s) for s in listing.skipped)
         wanted = plan.resource_types
+        # Each file (each root module for Terraform) is collected on its own: one
+        # that fails is one error naming it, never the loss of the others.
         if any(t.startswith(("aws.", "terraform.")) for t in wanted):
-            yield from self._terraform([f for f in files if f.suffix == ".tf"], wanted)
-            yield from self._plans(
-                [
-                    f
-                    for f in files
-                    if f.suffix == ".json" and f.stat().st_size <= 50 * MAX_FILE_BYTES
-                ],
-                wanted,
-            )
-        if "github.workflow" in wanted:
-            yield from self._workflows(
-                [
-                    f
-                    for f in files
-                    if f.suffix in (".yml", ".yaml")
-                    and f.parent.as_posix().endswith(".github/workflows")
-                ]
-            )
+            code = tuple(t for t in wanted if t.startswith(("aws.", "terraform.")))
+            tf_files = [f for f in files if f.suffix == ".tf" or f.name.endswith(".tf.json")]
+            for d in module_dirs(self.root, tf_files, self.max_file_size):
+                mine = [f for f in tf_files if f.parent == d]
+                yield from isolated(self._terraform(mine, wanted), self._rel(d), code)
+            for f in files:
+                # Terraform reads *.tf.json and *.tfvars.json itself; no plan is named so.
+                if f.suffix == ".json" and not f.name.endswith((".tf.json", ".tfvars.json")):
+                    yield from isolated(self._plans([f], wanted), self._rel(f), code)
+        if any(t.startswith("github.workflow") for t in wanted):
+            gha = tuple(t for t in wanted if t.startswith("github.workflow"))
+            for f in files:
+                yield from isolated(self._workflows([f], wanted), self._rel(f), gha)
         if "github.repository" in wanted:
             yield self._repository(files)
         if "docker.dockerfile" in wanted:
-            yield from self._dockerfiles(
-                [
-                    f
-                    for f in files
-                    if f.name == "Dockerfile"
-                    or f.name.startswith("Dockerfile.")
-                    or f.name.endswith(".Dockerfile")
-                ]
-            )
+            for f in filter(is_dockerfile, files):
+                yield from isolated(self._dockerfiles([f]), self._rel(f), ("docker.dockerfile",))
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def _read(self, path: Path, factor: int = 1) -> bytes:
+        """A repository file, read only inside the tree and up to the size limit."""
+        return read_in_tree(self.root, path, self.max_file_size * factor)
 
     def _dockerfiles(self, paths: list[Path]) -> Iterator[Item]:
         from govscan.collectors.repo.dockerfile import normalise_dockerfile
@@ -140,9 +127,7 @@ class RepoCollector(Collector):
 
         for path in paths:
             rel = path.relative_to(self.root).as_posix()
-            if path.stat().st_size > MAX_FILE_BYTES:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = self._read(path).decode("utf-8", errors="replace")
             lines = text.splitlines()
             sup, missing = parse_suppressions((i + 1, t) for i, t in enumerate(lines) if "#" in t)
             for line in missing:
@@ -163,12 +148,16 @@ class RepoCollector(Collector):
     # --- Terraform ---------------------------------------------------------------------
 
     def _terraform(self, tf_files: list[Path], wanted: frozenset[str]) -> Iterator[Item]:
+        from govscan.collectors.repo.identity import code_id, location, placement, root_name
         from govscan.collectors.repo.normalize_aws import normalise
         from govscan.collectors.repo.suppressions import parse_suppressions
         from govscan.collectors.repo.terraform import load_module, module_dirs
 
-        for directory in module_dirs(self.root, tf_files):
-            module = load_module(self.root, directory, var_files=self.var_files)
+        for directory in module_dirs(self.root, tf_files, self.max_file_size):
+            module = load_module(
+                self.root, directory, var_files=self.var_files, max_bytes=self.max_file_size
+            )
+            root = root_name(self.root, directory)
             self._tf_sources |= module.sources
             for path, line, col, message in module.errors:
                 yield CollectionError(
@@ -177,111 +166,63 @@ class RepoCollector(Collector):
                     tuple(t for t in wanted if t.startswith("aws.")),
                     operation=f"parse:{path}",
                 )
-            regions = {
-                p.alias: p.settings.get("region") for p in module.providers if p.name == "aws"
-            }
-            for tf, rtype, data in normalise(module.resources):
+            for tf, rtype, data, unknown in normalise(module.resources):
                 if rtype not in wanted:
                     continue
                 sup, missing = parse_suppressions(tf.block.comments)
                 for line in missing:
                     yield _bad_suppression(tf.path, line, rtype)
-                alias = tf.provider_ref.split(".", 1)[1] if "." in tf.provider_ref else ""
-                region = regions.get(alias)
+                rid = code_id(root, tf.address)
+                partial = _unexpanded(tf, data)
+                if partial:
+                    # What the dynamic blocks would add is open: no field holds a value
+                    # a test could read, not even for presence.
+                    data = {k: v for k, v in data.items() if k not in partial}
+                region, no_region = placement(tf, rtype, data)
                 yield Resource(
-                    ref=ResourceRef(
-                        rtype,
-                        f"{tf.path}:{tf.block.line}",
-                        tf.address,
-                        "aws",
-                        "",
-                        region if isinstance(region, str) else "",
-                        Location(tf.path, tf.block.line, tf.block.end_line),
-                    ),
-                    data={"name": data.pop("name", None) or tf.address, **data},
+                    ref=ResourceRef(rtype, rid, rid, "aws", "", region, location(tf)),
+                    data={"name": data.pop("name", None) or rid, **data},
                     suppressions=sup,
                     origin="code",
-                    unavailable=_unexpanded(tf, data),
+                    unknown={**unknown, **partial, **no_region},
                 )
             if "terraform.provider" in wanted:
                 for p in module.providers:
-                    yield _provider(p)
+                    yield _provider(p, root)
             if "terraform.located_resource" in wanted:
-                yield from _located(module.resources)
+                yield from _located(module.resources, root)
 
     def _plans(self, paths: list[Path], wanted: frozenset[str]) -> Iterator[Item]:
+        from govscan.collectors.repo.identity import code_id, plan_region
         from govscan.collectors.repo.normalize_aws import normalise
         from govscan.collectors.repo.tfplan import load_plan
 
         for path in paths:
             rel = path.relative_to(self.root).as_posix()
-            loaded = load_plan(path, rel)
+            loaded = load_plan(self._read(path, PLAN_SIZE_FACTOR), rel)
             if loaded is None:
                 continue
             resources, providers = loaded
-            region = None
-            aws = providers.get("aws") if isinstance(providers, dict) else None
-            if isinstance(aws, dict):
-                region = ((aws.get("expressions") or {}).get("region") or {}).get("constant_value")
-            for res, rtype, data in normalise(resources):  # type: ignore[arg-type]
+            region, fields, no_region = plan_region(providers)
+            for res, rtype, data, unknown in normalise(resources):  # type: ignore[arg-type]
                 if rtype not in wanted:
                     continue
+                rid = code_id(rel, res.address)
+                at = Location(rel, res.block.line)
                 yield Resource(
-                    ref=ResourceRef(
-                        rtype,
-                        f"{rel}:{res.block.line}",
-                        res.address,
-                        "aws",
-                        "",
-                        region if isinstance(region, str) else "",
-                        Location(rel, res.block.line),
-                    ),
-                    data={"name": data.pop("name", None) or res.address, **data},
+                    ref=ResourceRef(rtype, rid, rid, "aws", "", region, at),
+                    data={"name": data.pop("name", None) or rid, **data, **fields},
                     origin="code",
+                    unknown={**unknown, **no_region},
                 )
 
     # --- GitHub ------------------------------------------------------------------------
 
-    def _workflows(self, paths: list[Path]) -> Iterator[Item]:
-        from govscan.catalog.yamlsource import YamlSyntaxError, load_yaml
-        from govscan.collectors.repo.suppressions import parse_suppressions
-        from govscan.collectors.repo.workflows import normalise_workflow
+    def _workflows(self, files: list[Path], wanted: frozenset[str]) -> Iterator[Item]:
+        from govscan.collectors.repo.actions import ACTION_FILES, action_items, is_workflow
 
-        for path in paths:
-            rel = path.relative_to(self.root).as_posix()
-            try:
-                doc = load_yaml(path, rel)
-            except YamlSyntaxError as exc:
-                yield CollectionError(
-                    "repo", str(exc.problem), ("github.workflow",), operation=f"parse:{rel}"
-                )
-                continue
-            if not isinstance(doc.data, dict):
-                yield CollectionError(
-                    "repo",
-                    f"{rel}:1:1: a workflow must be a mapping",
-                    ("github.workflow",),
-                    operation=f"parse:{rel}",
-                )
-                continue
-            data = normalise_workflow(doc.data, doc)
-            self._actions += data["third_party_actions"]
-            text = path.read_text(encoding="utf-8", errors="replace").splitlines()
-            sup, missing = parse_suppressions((i + 1, t) for i, t in enumerate(text) if "#" in t)
-            for line in missing:
-                yield _bad_suppression(rel, line, "github.workflow")
-            yield Resource(
-                ref=ResourceRef(
-                    "github.workflow",
-                    f"{rel}:1",
-                    data["name"] or rel,
-                    "github",
-                    location=Location(rel, 1, len(text)),
-                ),
-                data=data,
-                suppressions=sup,
-                origin="code",
-            )
+        paths = [f for f in files if is_workflow(f) or f.name in ACTION_FILES]
+        yield from action_items(self.root, paths, wanted, self._actions)
 
     def _repository(self, files: list[Path]) -> Resource:
         rels = {f.relative_to(self.root).as_posix() for f in files}
@@ -329,8 +270,11 @@ def _bad_suppression(path: str, line: int, rtype: str) -> CollectionError:
     )
 
 
-def _located(resources: list[Any]) -> Iterator[Resource]:
+def _located(resources: list[Any], root: str) -> Iterator[Resource]:
     """Azure and Google resources that name their own location (``location``/``region``)."""
+    from govscan.collectors.repo.hcl import Unknown
+    from govscan.collectors.repo.unknowns import reason
+
     for tf in resources:
         if tf.type.startswith("azurerm_"):
             provider, arg = "azure", "location"
@@ -342,27 +286,30 @@ def _located(resources: list[Any]) -> Iterator[Resource]:
             continue
         value = tf.get(arg)
         data: dict[str, Any] = {"provider": provider, "resource_type": tf.type}
-        unavailable = {}
+        unknown = {}
         if isinstance(value, str):
             data["location"] = value
         else:
-            unavailable["location"] = "the location is not set statically in code"
+            unknown["location"] = (
+                reason(value) if isinstance(value, Unknown) else "the location is not a string"
+            )
+        rid = f"{root}: {tf.address}"
         yield Resource(
             ref=ResourceRef(
                 "terraform.located_resource",
-                f"{tf.path}:{tf.block.line}",
-                tf.address,
+                rid,
+                rid,
                 provider,
                 region=value if isinstance(value, str) else "",
-                location=Location(tf.path, tf.block.line, tf.block.end_line),
+                location=Location(tf.path, tf.block.line, tf.block.end_line, tf.calls),
             ),
             data=data,
-            unavailable=unavailable,
+            unknown=unknown,
             origin="code",
         )
 
 
-def _provider(p: Any) -> Resource:
+def _provider(p: Any, root: str) -> Resource:
     provider = {"aws": "aws", "google": "gcp", "google-beta": "gcp", "azurerm": "azure"}.get(
         p.name, p.name
     )
@@ -377,11 +324,11 @@ def _provider(p: Any) -> Resource:
     return Resource(
         ref=ResourceRef(
             "terraform.provider",
-            f"{p.path}:{p.line}",
-            f"provider.{p.name}" + (f".{p.alias}" if p.alias else ""),
+            f"{root}: {p.address}",
+            f"{root}: {p.address}",
             provider,
             region=region if isinstance(region, str) else "",
-            location=Location(p.path, p.line, p.end_line),
+            location=Location(p.path, p.line, p.end_line, p.calls),
         ),
         data=data,
         unavailable=unavailable,
@@ -390,11 +337,17 @@ def _provider(p: Any) -> Resource:
 
 
 def _unexpanded(tf: Any, data: Mapping[str, Any]) -> dict[str, str]:
-    """Every field of a resource whose dynamic blocks could not be generated: what
-    they would add is unknown, so a control reading the resource reports ``error``
-    instead of passing on half the definition."""
+    """The fields a resource's ungenerated dynamic blocks could set (every field
+    when its instances are not known): what they would hold is unknown before
+    apply, so a control reading them reports an undetermined ``error`` instead of
+    passing on half the definition."""
+    from govscan.collectors.repo.blocks import fields_of_blocks
+
+    fields = [f for f in data if f != "name"]
+    if tf.instances_unknown:
+        return dict.fromkeys(fields, f"{tf.address}: {tf.instances_unknown}")
     if not tf.unexpanded:
         return {}
     blocks = ", ".join(f'dynamic "{b}"' for b in tf.unexpanded)
     reason = f"{blocks} iterates over a value not known before apply ({tf.path}:{tf.block.line})"
-    return {field: reason for field in data if field != "name"}
+    return dict.fromkeys(fields_of_blocks(tf.type, tuple(tf.unexpanded), fields), reason)

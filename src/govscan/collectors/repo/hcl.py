@@ -1,27 +1,25 @@
 """Terraform HCL through tree-sitter: blocks with line numbers, expressions evaluated
 where they are static.
 
-Values that depend on anything govscan cannot know (resource attributes,
-function calls, data sources) become ``Unknown``; normalisers leave such fields
-out instead of guessing.
+Expressions are compiled to small tuples (see ``expressions``) and evaluated on
+demand; values that depend on anything not known before apply (resource
+attributes, data sources, variables without a value) are ``Unknown``.
 """
 
 from __future__ import annotations
 
-import operator
 import re
 import sys
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
+from functools import cache, wraps
+from typing import Any, TypeVar, cast
 
+from govscan.collectors.repo.expressions import BINARY_OPS, Expr, Resolver, evaluate
+from govscan.collectors.repo.values import Invalid, Unknown
 
-@dataclass(frozen=True)
-class Unknown:
-    """A value that is not static, e.g. ``aws_kms_key.data.arn`` or ``lower(x)``."""
-
-    text: str
+__all__ = ["Block", "Expr", "HclSyntaxError", "Invalid", "Resolver", "Unknown", "evaluate"]
 
 
 @dataclass(slots=True)
@@ -64,15 +62,49 @@ def _name(src: bytes, node: Any) -> str:
     return sys.intern(_text(src, node))
 
 
+MAX_NESTING = 200
+"""Deepest chain of nested blocks and expression nodes compiled (a bracket costs a
+few).  Real Terraform nests a dozen; the limit keeps compiling and evaluating far
+from Python's recursion limit, so 10,000 brackets are one error, not a crash."""
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class _Level(threading.local):
+    depth = 0
+
+
+_level = _Level()
+
+
+def _nested(fn: _F) -> _F:
+    """Counts how deep ``fn`` (called with ``src, node``) recurses into the tree."""
+
+    @wraps(fn)
+    def guarded(src: bytes, node: Any, *rest: Any) -> Any:
+        if _level.depth >= MAX_NESTING:
+            row, col = node.start_point if node is not None else (0, 0)
+            raise HclSyntaxError(row + 1, col + 1, f"nested deeper than {MAX_NESTING} levels")
+        _level.depth += 1
+        try:
+            return fn(src, node, *rest)
+        finally:
+            _level.depth -= 1
+
+    return cast(_F, guarded)
+
+
 def _first_error(node: Any) -> Any | None:
-    if node.type == "ERROR" or node.is_missing:
-        return node
-    if not node.has_error:
+    # A loop, not recursion: the error may sit below 10,000 nested brackets.
+    if not (node.type == "ERROR" or node.is_missing or node.has_error):
         return None
-    for child in node.children:
-        found = _first_error(child)
-        if found is not None:
-            return found
+    while not (node.type == "ERROR" or node.is_missing):
+        child = next(
+            (c for c in node.children if c.type == "ERROR" or c.is_missing or c.has_error), None
+        )
+        if child is None:
+            return node
+        node = child
     return node
 
 
@@ -83,8 +115,9 @@ def _body(src: bytes) -> Any | None:
         bad = _first_error(root)
         row, col = bad.start_point if bad is not None else (0, 0)
         # A missing token has no text of its own: name the rest of its line instead.
-        near = src[bad.start_byte :].decode("utf-8", "replace") if bad is not None else ""
-        snippet = (near.splitlines() or [""])[0][:40]
+        # Only this short excerpt of the offending line is ever quoted.
+        near = src[bad.start_byte : bad.start_byte + 160] if bad is not None else b""
+        snippet = (near.decode("utf-8", "replace").splitlines() or [""])[0][:40]
         raise HclSyntaxError(row + 1, col + 1, f"HCL syntax error near {snippet!r}")
     return next((c for c in root.children if c.type == "body"), None)
 
@@ -92,7 +125,10 @@ def _body(src: bytes) -> Any | None:
 def parse(src: bytes) -> list[Block]:
     """Top-level blocks; raises ``HclSyntaxError`` with the first error's position."""
     body = _body(src)
-    return _blocks(src, body) if body is not None else []
+    try:
+        return _blocks(src, body) if body is not None else []
+    except RecursionError:  # a backstop: MAX_NESTING should stop any recursion first
+        raise HclSyntaxError(1, 1, "nested too deeply to read") from None
 
 
 def _blocks(src: bytes, body: Any) -> list[Block]:
@@ -103,6 +139,7 @@ def _blocks(src: bytes, body: Any) -> list[Block]:
     return out
 
 
+@_nested
 def _block(src: bytes, node: Any) -> Block:
     kind = ""
     labels: list[str] = []
@@ -134,134 +171,17 @@ def _block(src: bytes, node: Any) -> Block:
     )
 
 
-_REF = re.compile(
-    r"^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)"
-    r"((?:\.[A-Za-z_][A-Za-z0-9_-]*|\[[0-9]+\]|\[\"[^\"]*\"\])*)$"
-)
-_SEGMENT = re.compile(r'\.([A-Za-z_][A-Za-z0-9_-]*)|\[([0-9]+)\]|\["([^"]*)"\]')
-
-
-def _reference(text: str) -> Expr:
-    """``var.x``, ``local.m["k"]``, ``ingress.value.port``: a name looked up by the
-    resolver, then attributes and indexes into its value; anything else is unknown."""
-    m = _REF.match(text)
-    if m is None:
-        return ("unk", text)
-    base: Expr = ("ref", m.group(1), m.group(2))
-    if not m.group(3):
-        return base
-    path: list[str | int] = []
-    for attr, index, key in _SEGMENT.findall(m.group(3)):
-        path.append(int(index) if index else (attr or key))
-    return ("get", base, path, text)
-
-
-Resolver = Callable[[str, str], Any]
-Expr = tuple[Any, ...]
-"""A compiled expression: ("lit", v) | ("ref", kind, name) | ("unk", text) | ("tmpl", parts)
-| ("tup", items) | ("obj", pairs) | ("neg", e) | ("not", e) | ("cond", c, a, b, text)
-| ("bin", op, left, right, text) | ("get", base, path, text). Compiling drops the parse
-tree, so a module's blocks do not keep every file's tree alive."""
-
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    ">": operator.gt,
-    "<=": operator.le,
-    ">=": operator.ge,
-}
-_BINARY_OPS = frozenset({*_COMPARE, "&&", "||"})
-
-
-def evaluate(handle: Any, resolve: Resolver | None = None) -> Any:
-    """The static value of an attribute from ``Block.attrs``."""
-    if handle is None:
-        return None
-    return _run(handle, resolve or (lambda kind, name: Unknown(f"{kind}.{name}")))
-
-
-def _run(e: Expr, resolve: Resolver) -> Any:
-    kind = e[0]
-    if kind == "lit":
-        return e[1]
-    if kind == "ref":
-        return resolve(e[1], e[2])
-    if kind == "unk":
-        return Unknown(e[1])
-    if kind == "tmpl":
-        parts: list[str] = []
-        for part in e[1]:
-            if isinstance(part, str):
-                parts.append(part)
-                continue
-            value = _run(part, resolve)
-            if isinstance(value, Unknown | dict | list):
-                return Unknown(e[2])
-            parts.append(_scalar_text(value))
-        return "".join(parts)
-    if kind == "tup":
-        return [_run(x, resolve) for x in e[1]]
-    if kind == "obj":
-        out: dict[str, Any] = {}
-        for key, value in e[1]:
-            k = key if isinstance(key, str) else _run(key, resolve)
-            if not isinstance(k, Unknown):
-                out[str(k)] = _run(value, resolve)
-        return out
-    if kind == "neg":
-        v = _run(e[1], resolve)
-        return -v if isinstance(v, int | float) and not isinstance(v, bool) else Unknown(e[2])
-    if kind == "not":
-        v = _run(e[1], resolve)
-        return (not v) if isinstance(v, bool) else Unknown(e[2])
-    if kind == "cond":
-        test = _run(e[1], resolve)
-        if isinstance(test, bool):
-            return _run(e[2] if test else e[3], resolve)
-        return Unknown(e[4])
-    if kind == "bin":
-        return _binary(e[1], _run(e[2], resolve), _run(e[3], resolve), e[4])
-    if kind == "get":
-        value = _run(e[1], resolve)
-        for step in e[2]:
-            found = (isinstance(value, dict) and isinstance(step, str) and step in value) or (
-                isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value)
-            )
-            if not found:
-                return Unknown(e[3])
-            value = value[step]
-        return value
-    return Unknown(str(e))
-
-
-def _binary(op: str, left: Any, right: Any, text: str) -> Any:
-    """Static comparisons and boolean logic, as Terraform evaluates them; anything
-    else (a value not known until apply, mixed types) stays unknown."""
-    if op in ("&&", "||"):
-        if isinstance(left, bool) and isinstance(right, bool):
-            return (left and right) if op == "&&" else (left or right)
-        return Unknown(text)
-    scalar = str | int | float | bool | None
-    if not isinstance(left, scalar) or not isinstance(right, scalar):
-        return Unknown(text)
-    if op in ("==", "!="):
-        # Terraform compares types too: true is not 1.
-        equal = isinstance(left, bool) == isinstance(right, bool) and left == right
-        return equal if op == "==" else not equal
-    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
-    return _COMPARE[op](left, right) if numbers else Unknown(text)
-
-
+@_nested
 def compile_expr(src: bytes, node: Any) -> Expr:
     if node is None:
         return ("lit", None)
     t = node.type
-    named = [c for c in node.children if c.is_named]
+    children = node.children  # each access builds new node objects: read once
     if t == "expression":
-        if named and named[0].type == "variable_expr":
-            return _reference(_text(src, node).strip())
-        return compile_expr(src, named[0]) if len(named) == 1 else ("unk", _text(src, node))
+        return _operand(src, children)
+    if t in ("string_lit", "quoted_template"):
+        return _quoted(src, node, children)
+    named = [c for c in children if c.is_named]
     if t in ("literal_value", "template_expr", "collection_value"):
         return compile_expr(src, named[0])
     if t == "numeric_lit":
@@ -274,14 +194,9 @@ def compile_expr(src: bytes, node: Any) -> Expr:
         return ("lit", _text(src, node) == "true")
     if t == "null_lit":
         return ("lit", None)
-    if t == "string_lit":
-        return (
-            "lit",
-            "".join(_text(src, c) for c in node.children if c.type == "template_literal"),
-        )
-    if t in ("quoted_template", "heredoc_template"):
+    if t == "heredoc_template":
         parts: list[Any] = []
-        for c in node.children:
+        for c in children:
             if c.type == "template_literal":
                 parts.append(_text(src, c))
             elif c.type == "template_interpolation":
@@ -291,39 +206,48 @@ def compile_expr(src: bytes, node: Any) -> Expr:
                 return ("unk", _text(src, node))
         return ("tmpl", parts, _text(src, node))
     if t == "tuple":
-        return ("tup", [compile_expr(src, c) for c in node.children if c.type == "expression"])
+        return ("tup", [compile_expr(src, c) for c in children if c.type == "expression"])
     if t == "object":
         pairs: list[tuple[Any, Expr]] = []
-        for elem in node.children:
+        for elem in children:
             if elem.type != "object_elem":
                 continue
             exprs = [c for c in elem.children if c.type == "expression"]
             if len(exprs) != 2:
                 continue
             key_text = _text(src, exprs[0]).strip()
-            key: Any = (
-                key_text.strip('"')
-                if key_text.startswith('"') or "." not in key_text
-                else compile_expr(src, exprs[0])
+            # A bare name is the key itself; a string or ``(expr)`` is evaluated.
+            bare = not key_text.startswith(('"', "(")) and "." not in key_text
+            pairs.append(
+                (key_text if bare else compile_expr(src, exprs[0]), compile_expr(src, exprs[1]))
             )
-            pairs.append((key, compile_expr(src, exprs[1])))
         return ("obj", pairs)
     if t == "conditional":
-        parts = [c for c in node.children if c.type == "expression"]
+        parts = [c for c in children if c.type == "expression"]
         if len(parts) == 3:
             return ("cond", *(compile_expr(src, c) for c in parts), _text(src, node))
+    if t == "function_call" and named:
+        args = next((c for c in named if c.type == "function_arguments"), None)
+        items = [c for c in args.children if c.type == "expression"] if args else []
+        expand = args is not None and any(c.type == "ellipsis" for c in args.children)
+        name = _name(src, named[0]).rsplit("::", 1)[-1]
+        return ("call", name, [compile_expr(src, c) for c in items], expand, _text(src, node))
+    if t == "for_expr" and named:
+        return _for(src, named[0])
     if t == "operation" and named and named[0].type == "binary_operation":
-        inner = named[0]
-        ops = [i for i, c in enumerate(inner.children) if not c.is_named]
-        op_at = next((i for i in ops if _text(src, inner.children[i]) in _BINARY_OPS), None)
-        if op_at is not None and len(ops) == 1:
-            left, right = inner.children[:op_at], inner.children[op_at + 1 :]
+        parts = named[0].children
+        op_at = next(
+            (i for i, c in enumerate(parts) if not c.is_named and _text(src, c) in BINARY_OPS),
+            None,
+        )
+        if op_at is not None:
+            left, right = parts[:op_at], parts[op_at + 1 :]
             if left and right:
                 return (
                     "bin",
-                    _text(src, inner.children[op_at]),
-                    _compile_span(src, left),
-                    _compile_span(src, right),
+                    _text(src, parts[op_at]),
+                    _operand(src, left),
+                    _operand(src, right),
                     _text(src, node),
                 )
     if t == "operation" and named and named[0].type == "unary_operation":
@@ -331,17 +255,114 @@ def compile_expr(src: bytes, node: Any) -> Expr:
         operand = inner.children[1:]  # e.g. ``var.x``: a variable_expr and its get_attr
         op = _text(src, inner.children[0])
         if op in ("-", "!") and operand:
-            return ("neg" if op == "-" else "not", _compile_span(src, operand), _text(src, node))
+            return ("neg" if op == "-" else "not", _operand(src, operand), _text(src, node))
     return ("unk", _text(src, node))
 
 
-def _compile_span(src: bytes, nodes: list[Any]) -> Expr:
-    """An operand of a binary operation: the grammar gives it as sibling nodes
-    (``var.x`` is a ``variable_expr`` followed by a ``get_attr``)."""
-    if len(nodes) == 1 and nodes[0].type != "variable_expr":
-        return compile_expr(src, nodes[0])
+_ESCAPE = re.compile(r'\\(?:([nrt"\\])|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))|\$\$\{|%%\{')
+_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _unescape(raw: bytes) -> str:
+    """A quoted string's literal text as Terraform reads it (``\\n``, ``\\u00e9``, ``$${``)."""
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(1):
+            return _SIMPLE[m.group(1)]
+        code = m.group(2) or m.group(3)
+        if code:
+            return chr(min(int(code, 16), 0x10FFFF))
+        return m.group(0)[1:]  # $${ -> ${, %%{ -> %{
+
+    text = raw.decode("utf-8", "replace")
+    return _ESCAPE.sub(one, text) if b"\\" in raw or b"{" in raw else text
+
+
+def _quoted(src: bytes, node: Any, children: list[Any]) -> Expr:
+    """A quoted string or template. Literal parts are read between the
+    interpolations (the grammar's literal tokens leave out spaces at their edges)."""
+    if len(children) < 2:
+        return ("lit", "")
+    pos, end = children[0].end_byte, children[-1].start_byte
+    parts: list[Any] = []
+    for c in children[1:-1]:
+        if c.type in ("template_directive", "template_for", "template_if"):
+            return ("unk", _text(src, node))
+        if c.type != "template_interpolation":
+            continue
+        if c.start_byte > pos:
+            parts.append(_unescape(src[pos : c.start_byte]))
+        expr = next((x for x in c.children if x.type == "expression"), None)
+        parts.append(compile_expr(src, expr))
+        pos = c.end_byte
+    if end > pos:
+        parts.append(_unescape(src[pos:end]))
+    if all(isinstance(p, str) for p in parts):
+        return ("lit", "".join(parts))
+    if len(parts) == 1:
+        only: Expr = parts[0]
+        return only  # "${x}" is x itself, not its text
+    return ("tmpl", parts, _text(src, node))
+
+
+def _operand(src: bytes, nodes: list[Any]) -> Expr:
+    """One value given as sibling nodes: ``(expr)``, or a head (``var``, a call, a
+    literal) followed by attribute, index and splat steps (``var.x[0].y``)."""
+    named = [n for n in nodes if n.is_named]
+    if not named:
+        return ("lit", None)
+    if len(named) == 1 and named[0].type != "variable_expr":  # also ``(expr)``
+        return compile_expr(src, named[0])
     text = src[nodes[0].start_byte : nodes[-1].end_byte].decode("utf-8", "replace").strip()
-    return _reference(text) if nodes[0].type == "variable_expr" else ("unk", text)
+    head, steps = named[0], named[1:]
+    if head.type != "variable_expr":
+        base = compile_expr(src, head)
+    else:
+        name = _name(src, head)
+        attrs = [_name(src, s.children[-1]) for s in steps[:2] if s.type == "get_attr"]
+        if name == "data" and len(attrs) == 2:  # data.<type>.<name> is one address
+            base, steps = ("ref", "data", f"{attrs[0]}.{attrs[1]}"), steps[2:]
+        elif attrs:
+            base, steps = ("ref", name, attrs[0]), steps[1:]
+        else:
+            base = ("ref", name, "")
+    path: list[Any] = []
+    for i, step in enumerate(steps):
+        if step.type == "splat":
+            rest = [x for c in step.named_children for x in c.named_children] + steps[i + 1 :]
+            target = ("get", base, path, text) if path else base
+            return ("splat", target, [_step(src, x) for x in rest], text)
+        path.append(_step(src, step))
+    return ("get", base, path, text) if path else base
+
+
+def _step(src: bytes, node: Any) -> Any:
+    """An attribute name, a static index, or the compiled expression of a computed one."""
+    if node.type == "get_attr":
+        return _name(src, node.children[-1])
+    inner = node.named_children[0] if node.type == "index" else node
+    if inner.type == "legacy_index":  # a.0
+        return int(_text(src, inner).lstrip(".") or 0)
+    expr = next((c for c in inner.children if c.type == "expression"), None)
+    compiled = compile_expr(src, expr)
+    return compiled[1] if compiled[0] == "lit" else compiled
+
+
+def _for(src: bytes, node: Any) -> Expr:
+    """``[for k, v in coll : value if cond]`` or ``{for k, v in coll : key => value...}``."""
+    intro = next(c for c in node.children if c.type == "for_intro")
+    names = [_name(src, c) for c in intro.children if c.type == "identifier"]
+    key_name, value_name = (names[0], names[1]) if len(names) == 2 else ("", names[0])
+    coll = next(c for c in intro.children if c.type == "expression")
+    body = [compile_expr(src, c) for c in node.children if c.type == "expression"]
+    cond = next((c for c in node.children if c.type == "for_cond"), None)
+    cond_e = compile_expr(src, cond.named_children[0]) if cond is not None else None
+    is_object = node.type == "for_object_expr"
+    key_e, value_e = (body[0], body[1]) if is_object else (None, body[0])
+    group = any(c.type == "ellipsis" for c in node.children)
+    text = _text(src, node)
+    coll_e = compile_expr(src, coll)
+    return ("for", key_name, value_name, coll_e, key_e, value_e, cond_e, group, text)
 
 
 def parse_attributes(src: bytes) -> dict[str, tuple[Expr, int]]:
@@ -356,32 +377,3 @@ def parse_attributes(src: bytes) -> dict[str, tuple[Expr, int]]:
                 item.start_point[0] + 1,
             )
     return out
-
-
-def _scalar_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
-def static(value: Any) -> bool:
-    if isinstance(value, Unknown):
-        return False
-    if isinstance(value, list):
-        return all(static(v) for v in value)
-    if isinstance(value, dict):
-        return all(static(v) for v in value.values())
-    return True
-
-
-def plain(value: Any) -> Any:
-    """Value with nested ``Unknown`` dropped (lists) or removed (maps)."""
-    if isinstance(value, list):
-        return [plain(v) for v in value if not isinstance(v, Unknown)]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items() if not isinstance(v, Unknown)}
-    return value
-
-
-def attrs_of(block: Block, resolve: Resolver) -> Mapping[str, Any]:
-    return {name: evaluate(h, resolve) for name, h in block.attrs.items()}

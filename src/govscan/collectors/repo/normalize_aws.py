@@ -5,71 +5,151 @@ here has the meaning documented in ``data/resource_types/aws.yaml``. Where
 Terraform leaves an argument out, the AWS default applies and is written
 explicitly (e.g. an ``aws_ebs_volume`` without ``encrypted`` is unencrypted;
 a bucket without an encryption configuration gets SSE-S3, which AWS applies
-to every new bucket since January 2023). Fields code cannot know (runtime
-state) are left out; controls about them declare ``origins: [cloud]``.
+to every new bucket since January 2023; one table, ``aws_defaults``). Fields
+code cannot know (runtime state) are left out; controls about them declare
+``origins: [cloud]``. A value not known before apply stays an ``Unknown`` while
+the fields are built and is recorded as such by ``unknowns.split``, never
+replaced by a default.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from govscan.collectors.repo.hcl import Unknown, plain
+from govscan.collectors.repo.aws_defaults import default
+from govscan.collectors.repo.hcl import Unknown
+from govscan.collectors.repo.normalize_aws_services import (
+    backup_plan,
+    cloudfront,
+    cloudtrail,
+    db_instance,
+    dynamodb_table,
+    ecr,
+    efs,
+    iam_policy,
+    iam_role,
+    kms_key,
+    lambda_function,
+    lb_listener,
+    rds_cluster,
+    secret,
+    sns_topic,
+    sqs_queue,
+)
 from govscan.collectors.repo.terraform import TfResource
+from govscan.collectors.repo.unknowns import (
+    all_of,
+    as_int,
+    as_str,
+    negate,
+    one_of,
+    same,
+    split,
+)
+from govscan.collectors.repo.unknowns import as_bool as _bool
 
 Normalised = tuple[str, dict[str, Any]]
 _REF = re.compile(r"^(aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)")
 
 
 def _ref(value: Any) -> str:
-    """``aws_s3_bucket.logs.id`` -> ``aws_s3_bucket.logs`` (the referenced resource)."""
-    if isinstance(value, Unknown):
-        m = _REF.match(value.text)
-        return m.group(1) if m else ""
-    return ""
+    """The resource a value is an attribute of, module path included
+    (``aws_s3_bucket.logs.id`` -> ``aws_s3_bucket.logs``), however it got there:
+    a local, ``one()``, ``try()``, ``concat()``, a module output."""
+    return value.ref if isinstance(value, Unknown) else ""
 
 
-def _bool(value: Any, default: bool) -> bool:
-    return value if isinstance(value, bool) else default
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _int(value: Any, default: int) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
+_TARGET_ARGS = ("bucket", "security_group_id", "secret_id", "load_balancer_arn")
+_INSTANCE_KEY = re.compile(r"\[[^\[\]]*\]$")
 
 
 class Companions:
-    """Split-out configuration resources, keyed by the resource they configure."""
+    """Split-out configuration resources, keyed by the resource they configure (its
+    address, or ``name:<name>`` when they name it by a static string)."""
 
     def __init__(self, resources: Iterable[TfResource]) -> None:
         self.by_target: dict[tuple[str, str], list[TfResource]] = defaultdict(list)
+        self.kinds: set[str] = set()
+        self.unplaced: dict[str, list[TfResource]] = defaultdict(list)
+        """Companions whose target is not known before apply (``var.sg_id``): any
+        resource of the kind they configure may be theirs."""
         for r in resources:
-            for arg in ("bucket", "security_group_id", "secret_id", "load_balancer_arn"):
-                if arg in r.block.attrs:
-                    target = _ref(r.get(arg))
-                    if not target and isinstance(r.get(arg), str):
-                        target = f"name:{r.get(arg)}"
-                    if target:
-                        self.by_target[(r.type, target)].append(r)
+            for arg in _TARGET_ARGS:
+                if arg not in r.block.attrs:
+                    continue
+                value = r.get(arg)
+                target = _ref(value) or (f"name:{value}" if isinstance(value, str) else "")
+                if target and value != "":
+                    self.by_target[(r.type, target)].append(r)
+                elif isinstance(value, Unknown):
+                    self.unplaced[r.type].append(r)
+                else:
+                    continue
+                self.kinds.add(r.type)
+
+    def all(self, kind: str, target: TfResource, name: str | None = None) -> list[TfResource]:
+        """Every ``kind`` companion of ``target``: by reference to the instance, to
+        the block (``aws_security_group.this[*].id``), or by its static name."""
+        if kind not in self.kinds:
+            return []
+        address = target.address
+        block = _INSTANCE_KEY.sub("", address) if address.endswith("]") else address
+        keys = dict.fromkeys((address, block, f"name:{name}" if name else ""))
+        found: list[TfResource] = []
+        for key in keys:
+            found += [c for c in self.by_target.get((kind, key), ()) if c not in found]
+        return found
 
     def find(self, kind: str, target: TfResource, name: str | None = None) -> TfResource | None:
-        prefix = target.address.rsplit(target.type, 1)[0]
-        local = target.address[len(prefix) :]
-        for key in (local, f"name:{name}" if name else ""):
-            found = self.by_target.get((kind, key))
-            if found:
-                return found[0]
+        found = self.all(kind, target, name)
+        return found[0] if found else None
+
+    def unknown(self, kind: str, target: TfResource, name: str | None = None) -> Unknown | None:
+        """Why what the ``kind`` companions add to ``target`` is not known before
+        apply: one of them has a ``count``/``for_each`` that is not, or one configures
+        a resource that is not known (it may be ``target``)."""
+        for c in self.all(kind, target, name):
+            if getattr(c, "instances_unknown", ""):  # a plan's resources have none
+                return Unknown(f"{c.address}: {c.instances_unknown}")
+            if getattr(c, "unexpanded", ()):
+                blocks = ", ".join(f'dynamic "{b}"' for b in c.unexpanded)
+                return Unknown(f"{c.address}: {blocks} iterates over a value not known")
+        if kind not in self.kinds:
+            return None
+        for c in self.unplaced.get(kind, ()):
+            arg = next(a for a in _TARGET_ARGS if a in c.block.attrs)
+            value = c.get(arg)
+            text = value.text if isinstance(value, Unknown) else "?"
+            return Unknown(f"{c.address} configures the resource {arg} = {text}")
         return None
 
 
+_S3_COMPANIONS = {
+    "default_encryption": "aws_s3_bucket_server_side_encryption_configuration",
+    "public_access_block": "aws_s3_bucket_public_access_block",
+    "versioning": "aws_s3_bucket_versioning",
+    "logging": "aws_s3_bucket_logging",
+    "acl_public": "aws_s3_bucket_acl",
+}
+
+
+def _joined(
+    comp: Companions, r: TfResource, name: str | None, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """``fields`` with each field a companion sets unknown when the companions are."""
+    for field, kind in _S3_COMPANIONS.items():
+        why = comp.unknown(kind, r, name)
+        if why is not None:
+            fields[field] = why
+    return fields
+
+
 def s3_bucket(r: TfResource, comp: Companions) -> Normalised:
-    name = _str(r.get("bucket")) or r.address
+    given = as_str(r.get("bucket"))
+    name = given if isinstance(given, str) else None
     sse = comp.find("aws_s3_bucket_server_side_encryption_configuration", r, name)
     rule_block = (
         sse.sub("rule", "apply_server_side_encryption_by_default")
@@ -81,16 +161,21 @@ def s3_bucket(r: TfResource, comp: Companions) -> Normalised:
         )
     )
     owner = sse or r
-    algorithm = owner.sub_get(rule_block, "sse_algorithm") if rule_block else None
+    algorithm = as_str(owner.sub_get(rule_block, "sse_algorithm")) if rule_block else None
     encryption = {
         "enabled": True,
-        "algorithm": algorithm if isinstance(algorithm, str) else "AES256",
-        "kms_key_id": _str(owner.sub_get(rule_block, "kms_master_key_id")) if rule_block else None,
+        "algorithm": algorithm
+        if algorithm is not None
+        else default("aws_s3_bucket", "server_side_encryption_configuration"),
+        "kms_key_id": as_str(owner.sub_get(rule_block, "kms_master_key_id"))
+        if rule_block
+        else None,
         "bucket_key": False,
     }
     pab_res = comp.find("aws_s3_bucket_public_access_block", r, name)
+    no_block = default("aws_s3_bucket", "aws_s3_bucket_public_access_block")
     flags = {
-        k: _bool(pab_res.get(k) if pab_res else None, False)
+        k: _bool(pab_res.get(k) if pab_res else None, no_block)
         for k in (
             "block_public_acls",
             "ignore_public_acls",
@@ -100,74 +185,86 @@ def s3_bucket(r: TfResource, comp: Companions) -> Normalised:
     }
     ver = comp.find("aws_s3_bucket_versioning", r, name)
     if ver is not None:
-        versioning = ver.sub_get(ver.sub("versioning_configuration"), "status") == "Enabled"
+        versioning = same(ver.sub_get(ver.sub("versioning_configuration"), "status"), "Enabled")
     else:
-        versioning = _bool(r.sub_get(r.sub("versioning"), "enabled"), False)
+        versioning = _bool(
+            r.sub_get(r.sub("versioning"), "enabled"), default("aws_s3_bucket", "versioning")
+        )
     log = comp.find("aws_s3_bucket_logging", r, name)
     logging_target = (
-        (_ref(log.get("target_bucket")) or _str(log.get("target_bucket")))
+        (_ref(log.get("target_bucket")) or as_str(log.get("target_bucket")))
         if log
-        else _str(r.sub_get(r.sub("logging"), "target_bucket"))
+        else as_str(r.sub_get(r.sub("logging"), "target_bucket"))
     )
     acl_res = comp.find("aws_s3_bucket_acl", r, name)
     acl = (acl_res.get("acl") if acl_res else None) or r.get("acl")
-    return "aws.s3.bucket", {
-        "name": name,
+    fields = {
+        "name": given,
         "default_encryption": encryption,
-        "public_access_block": {**flags, "all": all(flags.values())},
+        "public_access_block": {**flags, "all": all_of(flags.values())},
         "versioning": versioning,
         "logging": {
             "enabled": bool(log is not None or r.sub("logging")),
             "target_bucket": logging_target,
         },
-        "acl_public": acl in ("public-read", "public-read-write", "authenticated-read"),
+        "acl_public": one_of(acl, ("public-read", "public-read-write", "authenticated-read")),
         "object_lock": _bool(r.get("object_lock_enabled"), False),
     }
+    return "aws.s3.bucket", _joined(comp, r, name, fields)
 
 
 def ebs_volume(r: TfResource, _: Companions) -> Normalised:
     return "aws.ec2.volume", {
-        "encrypted": _bool(r.get("encrypted"), False),
-        "kms_key_id": _str(r.get("kms_key_id")),
-        "size_gib": r.get("size") if isinstance(r.get("size"), int) else None,
+        "encrypted": _bool(r.get("encrypted"), default("aws_ebs_volume", "encrypted")),
+        "kms_key_id": as_str(r.get("kms_key_id")),
+        "size_gib": as_int(r.get("size"), None),
     }
 
 
 def instance(r: TfResource, _: Companions) -> Normalised:
     md = r.sub("metadata_options")
     return "aws.ec2.instance", {
-        "imdsv2_required": r.sub_get(md, "http_tokens", "optional") == "required",
-        "metadata_endpoint_enabled": r.sub_get(md, "http_endpoint", "enabled") != "disabled",
-        "instance_type": _str(r.get("instance_type")),
+        "imdsv2_required": same(r.sub_get(md, "http_tokens"), "required")
+        if r.sub_get(md, "http_tokens") is not None
+        else default("aws_instance", "metadata_options.http_tokens"),
+        "metadata_endpoint_enabled": negate(
+            same(r.sub_get(md, "http_endpoint", "enabled"), "disabled")
+        ),
+        "instance_type": as_str(r.get("instance_type")),
     }
 
 
 def _sg_rule(from_port: Any, to_port: Any, protocol: Any, cidrs: Any, ipv6: Any) -> dict[str, Any]:
+    if isinstance(protocol, Unknown):
+        # Which ports the rule opens is unknown; the rule (and with it the rule list)
+        # is recorded as unknown rather than judged as TCP.
+        return {"protocol": protocol, "cidrs": _networks(cidrs), "ipv6_cidrs": _networks(ipv6)}
     proto = str(protocol) if isinstance(protocol, str | int) else "tcp"
     all_ports = proto in ("-1", "all")
-    c4 = (
-        [c for c in (cidrs or []) if isinstance(c, str)]
-        if isinstance(cidrs, list)
-        else ([cidrs] if isinstance(cidrs, str) else [])
-    )
-    c6 = (
-        [c for c in (ipv6 or []) if isinstance(c, str)]
-        if isinstance(ipv6, list)
-        else ([ipv6] if isinstance(ipv6, str) else [])
-    )
+    c4 = _networks(cidrs)
+    c6 = _networks(ipv6)
     return {
         "protocol": "all" if all_ports else proto,
-        "from_port": 0 if all_ports else _int(from_port, 0),
-        "to_port": 65535 if all_ports else _int(to_port, 65535),
+        "from_port": 0 if all_ports else as_int(from_port, 0),
+        "to_port": 65535 if all_ports else as_int(to_port, 65535),
         "cidrs": c4,
         "ipv6_cidrs": c6,
-        "all_cidrs": c4 + c6,
+        "all_cidrs": [*c4, *c6],
         "source_groups": [],
     }
 
 
+def _networks(value: Any) -> list[Any]:
+    """CIDR blocks as a list; unknown blocks stay in it (and make the rules unknown)."""
+    if isinstance(value, Unknown):
+        return [value]
+    if isinstance(value, list):
+        return [c for c in value if isinstance(c, str | Unknown)]
+    return [value] if isinstance(value, str) else []
+
+
 def security_group(r: TfResource, comp: Companions) -> Normalised:
-    rules = [
+    rules: list[Any] = [
         _sg_rule(
             r.sub_get(b, "from_port"),
             r.sub_get(b, "to_port"),
@@ -177,17 +274,26 @@ def security_group(r: TfResource, comp: Companions) -> Normalised:
         )
         for b in r.block.children("ingress")
     ]
-    name = _str(r.get("name"))
+    name = as_str(r.get("name"))
     for kind in ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule"):
-        key = (kind, r.address[len(r.address.rsplit(r.type, 1)[0]) :])
-        for extra in comp.by_target.get(key, []):
-            if kind == "aws_security_group_rule" and extra.get("type") != "ingress":
+        unknown = comp.unknown(kind, r)
+        if unknown is not None:
+            rules.append(unknown)  # an unknown item: the rule list is not known
+        for extra in comp.all(kind, r):
+            direction = extra.get("type")
+            if (
+                kind == "aws_security_group_rule"
+                and not isinstance(direction, Unknown)
+                and direction != "ingress"
+            ):
                 continue
             rules.append(
                 _sg_rule(
                     extra.get("from_port"),
                     extra.get("to_port"),
-                    extra.get("protocol") or extra.get("ip_protocol"),
+                    direction
+                    if isinstance(direction, Unknown)
+                    else extra.get("protocol") or extra.get("ip_protocol"),
                     extra.get("cidr_blocks") or extra.get("cidr_ipv4"),
                     extra.get("ipv6_cidr_blocks") or extra.get("cidr_ipv6"),
                 )
@@ -196,195 +302,6 @@ def security_group(r: TfResource, comp: Companions) -> Normalised:
         "group_name": name,
         "is_default": False,
         "ingress_rules": rules,
-    }
-
-
-def db_instance(r: TfResource, _: Companions) -> Normalised:
-    return "aws.rds.instance", {
-        "identifier": _str(r.get("identifier")),
-        "engine": _str(r.get("engine")),
-        "storage_encrypted": _bool(r.get("storage_encrypted"), False),
-        "publicly_accessible": _bool(r.get("publicly_accessible"), False),
-        "backup_retention_days": _int(r.get("backup_retention_period"), 1),
-        "deletion_protection": _bool(r.get("deletion_protection"), False),
-        "multi_az": _bool(r.get("multi_az"), False),
-        "auto_minor_version_upgrade": _bool(r.get("auto_minor_version_upgrade"), True),
-        "iam_auth": _bool(r.get("iam_database_authentication_enabled"), False),
-    }
-
-
-def rds_cluster(r: TfResource, _: Companions) -> Normalised:
-    return "aws.rds.cluster", {
-        "identifier": _str(r.get("cluster_identifier")),
-        "storage_encrypted": _bool(r.get("storage_encrypted"), False),
-        "backup_retention_days": _int(r.get("backup_retention_period"), 1),
-        "deletion_protection": _bool(r.get("deletion_protection"), False),
-    }
-
-
-def kms_key(r: TfResource, _: Companions) -> Normalised:
-    spec = r.get("customer_master_key_spec")
-    symmetric = not isinstance(spec, str) or spec == "SYMMETRIC_DEFAULT"
-    enabled = _bool(r.get("is_enabled"), True)
-    return "aws.kms.key", {
-        "key_manager": "CUSTOMER",
-        "key_state": "Enabled" if enabled else "Disabled",
-        "rotation_applicable": symmetric and enabled,
-        "rotation_enabled": _bool(r.get("enable_key_rotation"), False) if symmetric else None,
-    }
-
-
-def cloudtrail(r: TfResource, _: Companions) -> Normalised:
-    return "aws.cloudtrail.trail", {
-        "trail_name": _str(r.get("name")),
-        "multi_region": _bool(r.get("is_multi_region_trail"), False),
-        "log_file_validation": _bool(r.get("enable_log_file_validation"), False),
-        "kms_key_id": r.get("kms_key_id")
-        and (_str(r.get("kms_key_id")) or _ref(r.get("kms_key_id")) or "reference"),
-        "cloudwatch_logs": "cloud_watch_logs_group_arn" in r.block.attrs,
-    }
-
-
-def dynamodb_table(r: TfResource, _: Companions) -> Normalised:
-    sse = r.sub("server_side_encryption")
-    enabled = _bool(r.sub_get(sse, "enabled"), False)
-    return "aws.dynamodb.table", {
-        "table_name": _str(r.get("name")),
-        "point_in_time_recovery": _bool(
-            r.sub_get(r.sub("point_in_time_recovery"), "enabled"), False
-        ),
-        "sse": {
-            "enabled": True,
-            "type": "KMS" if enabled else "AWS_OWNED",
-            "kms_key_arn": _str(r.sub_get(sse, "kms_key_arn")),
-        },
-        "deletion_protection": _bool(r.get("deletion_protection_enabled"), False),
-    }
-
-
-def lambda_function(r: TfResource, _: Companions) -> Normalised:
-    env = r.sub_get(r.sub("environment"), "variables")
-    return "aws.lambda.function", {
-        "function_name": _str(r.get("function_name")),
-        "runtime": _str(r.get("runtime")),
-        "package_type": _str(r.get("package_type")) or "Zip",
-        # Names only: values in code may be secrets too and stay out of the evidence.
-        "environment_variable_names": sorted(env) if isinstance(env, dict) else [],
-    }
-
-
-def sqs_queue(r: TfResource, _: Companions) -> Normalised:
-    kms = r.get("kms_master_key_id")
-    managed = _bool(r.get("sqs_managed_sse_enabled"), True)
-    return "aws.sqs.queue", {"sse_enabled": bool(kms) or managed}
-
-
-def sns_topic(r: TfResource, _: Companions) -> Normalised:
-    return "aws.sns.topic", {"encrypted": "kms_master_key_id" in r.block.attrs}
-
-
-def efs(r: TfResource, _: Companions) -> Normalised:
-    return "aws.efs.file_system", {"encrypted": _bool(r.get("encrypted"), False)}
-
-
-def ecr(r: TfResource, _: Companions) -> Normalised:
-    return "aws.ecr.repository", {
-        "scan_on_push": _bool(
-            r.sub_get(r.sub("image_scanning_configuration"), "scan_on_push"), False
-        ),
-        "tag_immutability": r.get("image_tag_mutability") == "IMMUTABLE",
-    }
-
-
-def iam_policy(r: TfResource, _: Companions) -> Normalised | None:
-    from govscan.collectors.aws.iam import grants_admin
-
-    doc = r.get("policy")
-    if not isinstance(doc, str):
-        return None  # jsonencode(...) or a data source: not static, nothing to judge
-    try:
-        parsed = json.loads(doc)
-    except ValueError:
-        return None
-    return "aws.iam.policy", {
-        "policy_name": _str(r.get("name")),
-        "allows_admin": grants_admin(parsed),
-    }
-
-
-def lb_listener(r: TfResource, _: Companions) -> Normalised:
-    protocol = _str(r.get("protocol")) or "HTTP"
-    action = r.sub("default_action")
-    redirect = (
-        r.sub_get(action, "type") == "redirect"
-        and r.sub_get(r.sub("default_action", "redirect"), "protocol") == "HTTPS"
-    )
-    return "aws.elbv2.listener", {
-        "protocol": protocol,
-        "port": r.get("port") if isinstance(r.get("port"), int) else None,
-        "ssl_policy": _str(r.get("ssl_policy")),
-        "redirects_to_https": redirect,
-        "encrypted_in_transit": protocol in ("HTTPS", "TLS") or redirect,
-    }
-
-
-def cloudfront(r: TfResource, _: Companions) -> Normalised:
-    behaviours = [r.sub("default_cache_behavior"), *r.block.children("ordered_cache_behavior")]
-    policies = [r.sub_get(b, "viewer_protocol_policy") for b in behaviours if b is not None]
-    cert = r.sub("viewer_certificate")
-    default_cert = _bool(r.sub_get(cert, "cloudfront_default_certificate"), False)
-    minimum = r.sub_get(cert, "minimum_protocol_version")
-    return "aws.cloudfront.distribution", {
-        "viewer_protocol_policy": policies[0] if policies else None,
-        "https_only": bool(policies)
-        and all(p in ("https-only", "redirect-to-https") for p in policies),
-        # With the default *.cloudfront.net certificate CloudFront allows TLSv1.
-        "minimum_protocol_version": "TLSv1" if default_cert else _str(minimum) or "TLSv1",
-        "default_certificate": default_cert,
-    }
-
-
-def iam_role(r: TfResource, _: Companions) -> Normalised | None:
-    doc = r.get("assume_role_policy")
-    if not isinstance(doc, str):
-        return None
-    try:
-        statements = json.loads(doc).get("Statement", [])
-    except (ValueError, AttributeError):
-        return None
-    principals: list[str] = []
-    for st in statements if isinstance(statements, list) else [statements]:
-        p = st.get("Principal", {}) if isinstance(st, dict) else {}
-        if isinstance(p, str):
-            principals.append(p)
-        elif isinstance(p, dict):
-            for v in p.values():
-                principals.extend(str(x) for x in (v if isinstance(v, list) else [v]))
-    return "aws.iam.role", {
-        "role_name": _str(r.get("name")),
-        "trusted_principals": sorted(set(principals)),
-        "trusts_everyone": "*" in principals,
-    }
-
-
-def secret(r: TfResource, comp: Companions) -> Normalised:
-    rotation = comp.find("aws_secretsmanager_secret_rotation", r, _str(r.get("name")))
-    return "aws.secretsmanager.secret", {
-        "secret_name": _str(r.get("name")),
-        "rotation_enabled": rotation is not None,
-    }
-
-
-def backup_plan(r: TfResource, _: Companions) -> Normalised:
-    days = []
-    for rule in r.block.children("rule"):
-        for life in rule.children("lifecycle"):
-            value = r.sub_get(life, "delete_after")
-            if isinstance(value, int) and not isinstance(value, bool):
-                days.append(value)
-    return "aws.backup.plan", {
-        "plan_name": _str(r.get("name")),
-        "min_retention_days": min(days) if days else None,
     }
 
 
@@ -413,7 +330,10 @@ NORMALISERS: dict[str, Callable[[TfResource, Companions], Normalised | None]] = 
 }
 
 
-def normalise(resources: list[TfResource]) -> Iterable[tuple[TfResource, str, dict[str, Any]]]:
+def normalise(
+    resources: list[TfResource],
+) -> Iterable[tuple[TfResource, str, dict[str, Any], dict[str, str]]]:
+    """Each resource as (resource, type, data, unknown paths -> reason)."""
     comp = Companions(resources)
     for r in resources:
         fn = NORMALISERS.get(r.type)
@@ -421,4 +341,5 @@ def normalise(resources: list[TfResource]) -> Iterable[tuple[TfResource, str, di
             continue
         out = fn(r, comp)
         if out is not None:
-            yield r, out[0], plain(out[1])
+            data, unknown = split(out[1])
+            yield r, out[0], data, unknown

@@ -1,0 +1,170 @@
+"""Judging one resource against the compiled controls of its type.
+
+Before a check runs, what the resource could not tell is settled: a field the
+collector could not read (``unavailable``) and a value unknown before apply
+(``unknown``) that the check needs each make the result ``error``, never a
+guessed pass or fail; the second kind is marked ``undetermined``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from govscan.engine.conditions import (
+    EvalContext,
+    EvaluationError,
+    check_reads,
+    compile_check,
+    render_message,
+)
+from govscan.engine.plan import control_fields
+from govscan.engine.reads import unknown_reads
+from govscan.engine.waivers import WaiverIndex, inline_suppression
+from govscan.model import Control, Policy, Resource, ResourceRef, Result, Status
+
+
+class _Compiled:
+    """One control, compiled once per scan."""
+
+    __slots__ = (
+        "applies",
+        "applies_reads",
+        "check",
+        "control",
+        "fields",
+        "frameworks",
+        "origins",
+        "reads",
+    )
+
+    def __init__(self, control: Control) -> None:
+        self.control = control
+        self.check = compile_check(control.check)
+        self.applies = compile_check(control.applies_when) if control.applies_when else None
+        self.fields = control_fields(control)
+        self.applies_reads = (
+            check_reads(control.applies_when) if control.applies_when else frozenset()
+        )
+        self.reads = check_reads(control.check) | self.applies_reads
+        self.frameworks = control.frameworks
+        self.origins = frozenset(control.origins)
+
+
+def _ref_fields(ref: ResourceRef) -> dict[str, str]:
+    return {
+        "id": ref.id,
+        "name": ref.name or ref.id,
+        "type": ref.type,
+        "provider": ref.provider,
+        "account": ref.account,
+        "region": ref.region,
+    }
+
+
+class Evaluator:
+    """Judges resources against compiled controls; usable on its own (see bench/)."""
+
+    def __init__(self, controls: Sequence[Control], policy: Policy, as_of: datetime) -> None:
+        self._by_type: dict[str, list[_Compiled]] = {}
+        for c in controls:
+            self._by_type.setdefault(c.resource, []).append(_Compiled(c))
+        self._params = dict(policy.values)
+        self._as_of = as_of
+        self._ctx: dict[str, EvalContext] = {}
+        self._waivers = WaiverIndex(policy.waivers, as_of.date())
+
+    def context(self, provider: str) -> EvalContext:
+        ctx = self._ctx.get(provider)
+        if ctx is None:
+            ctx = EvalContext(as_of=self._as_of, params=self._params, resource_provider=provider)
+            self._ctx[provider] = ctx
+        return ctx
+
+    def controls_for(self, resource_type: str) -> list[_Compiled]:
+        return self._by_type.get(resource_type, [])
+
+    @staticmethod
+    def _not_applicable(
+        cc: _Compiled, data: Mapping[str, Any], unknown: Mapping[str, str], ctx: EvalContext
+    ) -> bool:
+        """Whether ``applies_when`` is known false: then the unknown values its check
+        would need do not matter."""
+        if cc.applies is None or unknown_reads(cc.applies_reads, unknown, data):
+            return False
+        try:
+            return not cc.applies(data, ctx)
+        except EvaluationError:
+            return False
+
+    def evaluate(self, resource: Resource, emit: Callable[[Result], None]) -> None:
+        compiled = self._by_type.get(resource.ref.type)
+        if not compiled:
+            return
+        ref = resource.ref
+        data = resource.data
+        ctx = self.context(ref.provider)
+        evidence = f"resources.jsonl#{ref.id}"
+        unavailable = resource.unavailable
+        unknown = resource.unknown
+        for cc in compiled:
+            if resource.origin not in cc.origins:
+                continue
+            c = cc.control
+            waiver = None
+            message = ""
+            undetermined = False
+            if unavailable and not cc.fields.isdisjoint(unavailable):
+                status = Status.ERROR
+                missing = sorted(cc.fields.intersection(unavailable))
+                message = "; ".join(f"{f}: {unavailable[f]}" for f in missing)
+            elif unknown and (blocked := unknown_reads(cc.reads, unknown, data)):
+                # Judging the rest would be a guess: only apply decides these values.
+                status = Status.ERROR
+                undetermined = True
+                message = "; ".join(f"{f}: {unknown[f]}" for f in blocked)
+                if self._not_applicable(cc, data, unknown, ctx):
+                    status, undetermined, message = Status.NOT_APPLICABLE, False, ""
+            else:
+                try:
+                    if cc.applies is not None and not cc.applies(data, ctx):
+                        status = Status.NOT_APPLICABLE
+                    elif cc.check(data, ctx):
+                        status = Status.PASS
+                    else:
+                        status = Status.FAIL
+                except EvaluationError as exc:
+                    status = Status.ERROR
+                    message = str(exc)
+            if status is Status.FAIL:
+                message = (
+                    render_message(c.message, data, _ref_fields(ref), unknown)
+                    if c.message
+                    else c.title
+                )
+                waiver = (
+                    inline_suppression(resource.suppressions, c.id)
+                    if resource.suppressions
+                    else None
+                )
+                if waiver is None:
+                    waiver = self._waivers.lookup(c.id, ref.id, ref.name)
+                if waiver is not None and not waiver.expired:
+                    status = Status.WAIVED
+                elif waiver is not None:
+                    message += f" (waiver by {waiver.owner} expired on {waiver.expires})"
+            emit(
+                Result(
+                    control_id=c.id,
+                    title=c.title,
+                    severity=c.severity,
+                    status=status,
+                    resource=ref,
+                    frameworks=cc.frameworks,
+                    message=message,
+                    evidence=evidence,
+                    waiver=waiver,
+                    undetermined=undetermined,
+                )
+            )

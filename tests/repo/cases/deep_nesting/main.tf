@@ -1,0 +1,4 @@
+resource "aws_ebs_volume" "ok" {
+  size      = 1
+  encrypted = true
+}

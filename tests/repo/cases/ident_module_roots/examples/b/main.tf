@@ -1,0 +1,8 @@
+provider "aws" {
+  region = "eu-central-1"
+}
+
+module "s3_bucket" {
+  source = "../../modules/bucket"
+  name   = "b"
+}
