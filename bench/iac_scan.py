@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _launch import run_measured
+from _launch import run_timed
 
 TEMPLATES = [
     'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "${{local.prefix}}-{i}"\n}}\n',
@@ -95,7 +95,7 @@ def run(n: int, formats: str, per_module: int = 0) -> None:
             "none",
         ]
         t0 = time.perf_counter()
-        code, rss = run_measured(cmd)
+        m = run_timed(cmd)
         wall = time.perf_counter() - t0
         doc = json.loads((out / "results.json").read_text())
     print(
@@ -107,9 +107,10 @@ def run(n: int, formats: str, per_module: int = 0) -> None:
                 "files": files,
                 "hcl_kb": size // 1024,
                 "wall_seconds": round(wall, 2),
-                "exit_code": code,
+                "cpu_seconds": round(m.cpu_seconds, 2),
+                "exit_code": m.code,
                 "results": len(doc["results"]),
-                "peak_rss_mb": round(rss, 1),
+                "peak_rss_mb": round(m.rss_mb, 1),
             }
         )
     )

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from govscan.catalog.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
-from govscan.errors import Problem, UsageError, ValidationError
-from govscan.fileread import parse_size
+from govscan.collectors.declared import declared
+from govscan.collectors.settings import block_problems, merge_targets
+from govscan.errors import Problem, ValidationError
 
 TOP_KEYS = {
     "redact",
@@ -27,22 +28,6 @@ TOP_KEYS = {
     "sign_key",
     "strict_unknown",
     "targets",
-}
-TARGET_KEYS = {
-    "aws": {
-        "profile",
-        "regions",
-        "role_arn",
-        "external_id",
-        "accounts_file",
-        "organizations",
-        "max_workers",
-    },
-    "azure": {"subscriptions"},
-    "gcp": {"projects"},
-    "repo": None,
-    "registry": None,
-    "records": None,
 }
 
 
@@ -72,34 +57,7 @@ def load_config(path: Path) -> dict[str, Any]:
     if not isinstance(targets, dict):
         problems.append(doc.problem(("targets",), "'targets' must be a mapping"))
         targets = {}
-    for name, opts in targets.items():
-        if name not in TARGET_KEYS:
-            problems.append(
-                doc.problem(
-                    ("targets", str(name)),
-                    f"unknown target '{name}' (valid: {', '.join(TARGET_KEYS)})",
-                    key=True,
-                )
-            )
-            continue
-        allowed = TARGET_KEYS[name]
-        if allowed is not None and isinstance(opts, dict):
-            for k in opts:
-                if k not in allowed:
-                    problems.append(
-                        doc.problem(
-                            ("targets", name, str(k)),
-                            f"unknown {name} option '{k}' (valid: {', '.join(sorted(allowed))})",
-                            key=True,
-                        )
-                    )
-    repo_cfg = targets.get("repo")
-    if isinstance(repo_cfg, dict) and "max_file_size" in repo_cfg:
-        try:
-            parse_size(repo_cfg["max_file_size"])
-        except ValueError as exc:
-            ptr = ("targets", "repo", "max_file_size")
-            problems.append(doc.problem(ptr, f"'max_file_size': {exc}"))
+    problems.extend(block_problems(doc, targets, declared()))
     if problems:
         raise ValidationError(problems)
     base = path.parent
@@ -166,37 +124,6 @@ def _join(value: Any) -> str | None:
     return str(value)
 
 
-def _repo_path(targets: Mapping[str, Any]) -> Any:
-    repo = targets.get("repo")
-    return repo.get("path", ".") if isinstance(repo, dict) else repo
-
-
-def _repo_var_files(targets: Mapping[str, Any]) -> list[str]:
-    repo = targets.get("repo")
-    files = repo.get("var_files", []) if isinstance(repo, dict) else []
-    return [str(f) for f in files] if isinstance(files, list) else []
-
-
-def _max_file_size(flags: Mapping[str, Any], targets: Mapping[str, Any]) -> int | None:
-    """Bytes read from one repository file at most; ``--max-file-size`` wins."""
-    repo = targets.get("repo")
-    value = flags.get("max_file_size") or (
-        repo.get("max_file_size") if isinstance(repo, dict) else None
-    )
-    if value is None:
-        return None
-    try:
-        return parse_size(value)
-    except ValueError as exc:
-        raise UsageError(f"--max-file-size {value}: {exc}") from None
-
-
-def _repo_exclude(targets: Mapping[str, Any]) -> list[str]:
-    repo = targets.get("repo")
-    exclude = repo.get("exclude", []) if isinstance(repo, dict) else []
-    return [str(e) for e in exclude] if isinstance(exclude, list) else []
-
-
 def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> dict[str, Any]:
     """Flags win over govscan.yaml; relative paths in the file are relative to it."""
     base: Path = config.get("_base", Path())
@@ -208,64 +135,10 @@ def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> d
         value = flags.get(flag)
         return value if value not in (None, (), "") else config.get(key or flag)
 
-    targets_cfg: Mapping[str, Any] = config.get("targets") or {}
-    aws_cfg = targets_cfg.get("aws")
-    aws_cfg = aws_cfg if isinstance(aws_cfg, dict) else ({} if aws_cfg else None)
-    azure_cfg = targets_cfg.get("azure")
-    gcp_cfg = targets_cfg.get("gcp")
-    regions = flags.get("aws_regions") or _join((aws_cfg or {}).get("regions"))
-    targets: dict[str, Any] = {
-        "aws": bool(
-            flags.get("aws")
-            or aws_cfg is not None
-            or flags.get("aws_profile")
-            or flags.get("aws_role_arn")
-            or flags.get("aws_accounts_file")
-        ),
-        "aws_profile": flags.get("aws_profile") or (aws_cfg or {}).get("profile"),
-        "aws_regions": [r.strip() for r in (regions or "").split(",") if r.strip()],
-        "aws_role_arn": flags.get("aws_role_arn") or (aws_cfg or {}).get("role_arn"),
-        "aws_external_id": flags.get("aws_external_id") or (aws_cfg or {}).get("external_id"),
-        "aws_accounts_file": flags.get("aws_accounts_file")
-        or rel((aws_cfg or {}).get("accounts_file")),
-        "aws_organizations": bool(
-            flags.get("aws_organizations") or (aws_cfg or {}).get("organizations")
-        ),
-        "aws_max_workers": (aws_cfg or {}).get("max_workers"),
-        "azure": bool(flags.get("azure") or azure_cfg is not None),
-        "azure_subscriptions": [
-            s
-            for s in (
-                flags.get("azure_subscriptions")
-                or _join(
-                    (azure_cfg or {}).get("subscriptions") if isinstance(azure_cfg, dict) else None
-                )
-                or ""
-            ).split(",")
-            if s
-        ],
-        "gcp": bool(flags.get("gcp") or gcp_cfg is not None),
-        "gcp_projects": [
-            p
-            for p in (
-                flags.get("gcp_projects")
-                or _join((gcp_cfg or {}).get("projects") if isinstance(gcp_cfg, dict) else None)
-                or ""
-            ).split(",")
-            if p
-        ],
-        "repo": str(flags["repo"]) if flags.get("repo") else rel(_repo_path(targets_cfg)),
-        "repo_exclude": list(_repo_exclude(targets_cfg)),
-        "repo_max_file_size": _max_file_size(flags, targets_cfg),
-        "repo_var_files": [str(f) for f in flags.get("tf_var_files") or ()]
-        or [rel(f) for f in _repo_var_files(targets_cfg)],
-        "registry": str(flags["registry"])
-        if flags.get("registry")
-        else rel(targets_cfg.get("registry")),
-        "records": str(flags["records"])
-        if flags.get("records")
-        else rel(targets_cfg.get("records")),
-    }
+    targets_cfg = config.get("targets")
+    targets = merge_targets(
+        declared(), flags, targets_cfg if isinstance(targets_cfg, dict) else {}, base
+    )
     params = list(flags.get("params") or ())
     cfg_params = config.get("params") or {}
     given = {p.partition("=")[0] for p in params}

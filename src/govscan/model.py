@@ -173,6 +173,8 @@ class Control:
     """Which resource origins the control judges; runtime-only facts say ``[cloud]``."""
     source: str = ""
     """File the control was loaded from."""
+    replaces: tuple[str, ...] = ()
+    """Ids the control had before a rename; references to them still apply to it."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ exit codes, and so that tests and other programs can run a scan directly.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -15,6 +14,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# Re-exported: the one content hash lives in its own module.
+from govscan.canonical import content_hash as content_hash
 from govscan.errors import CollectorError, ExitCode, UsageError, ValidationError
 from govscan.model import Control, Policy, Result, ResultSet, ScanResult, Severity, Status
 
@@ -34,7 +35,7 @@ class ScanConfig:
     policy_dirs: tuple[Path, ...] = ()
     params: Mapping[str, str] = field(default_factory=dict)
     targets: Mapping[str, Any] = field(default_factory=dict)
-    """Collector options: ``aws``, ``aws_regions``, ``repo``, ``registry``, ..."""
+    """Collector options, by the keys the collectors declare (``CollectorOption.key``)."""
     formats: tuple[str, ...] = ("json", "html")
     output_dir: Path = Path("govscan-results")
     fail_on: Severity | None = Severity.INFO
@@ -54,6 +55,9 @@ class ScanOutcome:
     output_dir: Path
     exit_code: ExitCode
     overridden: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    renamed: Mapping[str, str] = field(default_factory=dict)
+    """Old control ids (``replaces``) the policy, control files or inline suppressions
+    still name -> current id; each is logged once as a deprecation."""
 
 
 def load_catalog(
@@ -62,8 +66,20 @@ def load_catalog(
     policy_dirs: Sequence[Path],
     params: Mapping[str, str],
 ) -> tuple[list[Control], Policy, Mapping[str, tuple[str, str]]]:
+    selected, policy, overridden, _ = _load_catalog(controls_dirs, policy_name, policy_dirs, params)
+    return selected, policy, overridden
+
+
+def _load_catalog(
+    controls_dirs: Sequence[Path],
+    policy_name: str,
+    policy_dirs: Sequence[Path],
+    params: Mapping[str, str],
+) -> tuple[list[Control], Policy, Mapping[str, tuple[str, str]], dict[str, str]]:
+    """Also returns the old control ids (``replaces``) the policy and control files name."""
     from govscan.catalog.controls import load_control_dirs
     from govscan.catalog.policies import load_policy, select_controls
+    from govscan.catalog.renames import renamed_references
 
     control_set, problems = load_control_dirs(controls_dirs)
     if problems:
@@ -72,7 +88,7 @@ def load_catalog(
         policy_name,
         extra_dirs=policy_dirs,
         overrides=params,
-        known_controls=control_set.controls,
+        known_controls=control_set.known_ids(),
     )
     selected = select_controls(policy, control_set.controls.values())
     _check_params(selected, policy)
@@ -82,7 +98,10 @@ def load_catalog(
     if bad_values:
         more = f" (and {len(bad_values) - 1} more)" if len(bad_values) > 1 else ""
         raise UsageError(bad_values[0] + more)
-    return selected, policy, control_set.overridden
+    named = [w.control for w in policy.waivers] + list(policy.severity_overrides)
+    named += [i for sel in (*policy.include, *policy.exclude) for i in sel.ids]
+    renamed = {**control_set.renamed, **renamed_references(named, control_set)}
+    return selected, policy, control_set.overridden, renamed
 
 
 def _check_params(controls: Sequence[Control], policy: Policy) -> None:
@@ -108,11 +127,6 @@ def _param_has_default(tree: Any, name: str) -> bool:
     return False
 
 
-def content_hash(doc: Any) -> str:
-    canon = json.dumps(doc, sort_keys=True, separators=(",", ":"), default=str)
-    return "sha256:" + hashlib.sha256(canon.encode("utf-8")).hexdigest()
-
-
 def controls_hash(controls: Sequence[Control]) -> str:
     from govscan.serialize import control_to_dict
 
@@ -129,11 +143,14 @@ def policy_hash(policy: Policy) -> str:
 
 
 def build_collectors(targets: Mapping[str, Any]) -> list[Any]:
-    from govscan.collectors.interface import Collector
-    from govscan.plugins import COLLECTORS_GROUP, load
+    from govscan.collectors.declared import declared, target_hint
 
     out = []
-    for name, cls in load(COLLECTORS_GROUP, Collector).items():
+    collectors = declared()
+    for name, cls in collectors.items():
+        for sdk in cls.sdk_loggers:
+            # SDK debug logs print whole API responses; quiet whatever the root logger says.
+            logging.getLogger(sdk).setLevel(logging.WARNING)
         try:
             col = cls.from_options(targets)
         except (UsageError, CollectorError):
@@ -145,10 +162,29 @@ def build_collectors(targets: Mapping[str, Any]) -> list[Any]:
             out.append(col)
     if not out:
         raise UsageError(
-            "nothing to scan: give at least one target (--aws, --azure, --gcp, --repo PATH, "
-            "--registry FILE) or a govscan.yaml with targets"
+            f"nothing to scan: give at least one target ({target_hint(collectors)}) "
+            "or a govscan.yaml with targets"
         )
     return out
+
+
+class _RenameWatch:
+    """Notes the old control ids in resources' inline suppressions on their way out."""
+
+    def __init__(self, sink: Any, controls: Sequence[Control], renamed: dict[str, str]) -> None:
+        self._sink = sink
+        self._controls = [c for c in controls if c.replaces]
+        self._renamed = renamed
+        self._seen: set[str] = set()
+
+    def write(self, resource: Any) -> None:
+        from govscan.catalog.renames import renamed_references
+
+        fresh = [p for p in resource.suppressions if p not in self._seen]
+        if fresh:
+            self._seen.update(fresh)
+            self._renamed.update(renamed_references(fresh, self._controls))
+        self._sink.write(resource)
 
 
 class _RedactingSink:
@@ -206,20 +242,25 @@ def exit_code_for(
 
 
 def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = None) -> ScanOutcome:
+    from govscan.catalog.renames import note_renames
     from govscan.evidence.outdir import claim_output_dir
 
-    controls, policy, overridden = load_catalog(
+    controls, policy, overridden, renamed = _load_catalog(
         config.controls_dirs, config.policy, config.policy_dirs, config.params
     )
+    noted: set[str] = set()
+    note_renames(renamed, noted)
     # Claimed before collecting: a directory govscan may not replace stops the run
     # with nothing scanned, and a second run into the same place fails at once.
     with claim_output_dir(config.output_dir) as out:
         targets = {**config.targets, "exclude_paths": out.excluded}
         collectors = build_collectors(targets)
-        scan = _scan_into(config, controls, policy, collectors, out.staging, on_progress)
+        in_code: dict[str, str] = {}
+        scan = _scan_into(config, controls, policy, collectors, out.staging, on_progress, in_code)
         out.commit()
+    note_renames(in_code, noted)
     code = exit_code_for(scan, config.fail_on, config.strict_unknown)
-    return ScanOutcome(scan, config.output_dir, code, overridden)
+    return ScanOutcome(scan, config.output_dir, code, overridden, {**renamed, **in_code})
 
 
 def _scan_into(
@@ -229,8 +270,10 @@ def _scan_into(
     collectors: list[Any],
     out_dir: Path,
     on_progress: Callable[[int, int], None] | None,
+    renamed: dict[str, str] | None = None,
 ) -> ScanResult:
-    """Collect, judge and write the whole bundle into ``out_dir`` (a fresh directory)."""
+    """Collect, judge and write the whole bundle into ``out_dir`` (a fresh directory);
+    old control ids inline suppressions name are added to ``renamed``."""
     from govscan.engine.scan import ScanOptions, run_scan
     from govscan.evidence.bundle import write_bundle
     from govscan.evidence.files import RESOURCES
@@ -261,7 +304,9 @@ def _scan_into(
     spool = ResultSpool()
     results: Any = _RedactedResults(spool, redactor) if redactor is not None else spool
     with ResourceWriter(out_dir / RESOURCES) as writer:
-        sink = _RedactingSink(writer, redactor) if redactor is not None else writer
+        sink: Any = _RedactingSink(writer, redactor) if redactor is not None else writer
+        if renamed is not None and any(c.replaces for c in controls):
+            sink = _RenameWatch(sink, controls, renamed)
         scan = run_scan(
             controls,
             policy,

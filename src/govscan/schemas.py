@@ -10,67 +10,9 @@ from govscan.paths import data_dir
 
 
 def policy_schema() -> dict[str, Any]:
-    from govscan.catalog.policies import PARAM_TYPES
+    from govscan.catalog.policy_schema import policy_schema as generated
 
-    sev = {"enum": ["info", "low", "medium", "high", "critical"]}
-    strings = {"type": "array", "items": {"type": "string"}}
-    selection = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "ids": strings,
-            "frameworks": strings,
-            "resource_types": strings,
-            "tags": strings,
-            "severities": {"type": "array", "items": sev},
-            "min_severity": sev,
-        },
-    }
-    one_or_many = {"oneOf": [selection, {"type": "array", "items": selection}]}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://govscan.dev/schemas/policy.schema.json",
-        "title": "govscan policy",
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["name"],
-        "properties": {
-            "name": {"type": "string"},
-            "title": {"type": "string"},
-            "description": {"type": "string"},
-            "extends": {"oneOf": [{"type": "string"}, strings]},
-            "select": one_or_many,
-            "exclude": one_or_many,
-            "parameters": {
-                "type": "object",
-                "additionalProperties": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "properties": {
-                        "type": {"enum": list(PARAM_TYPES)},
-                        "default": {},
-                        "description": {"type": "string"},
-                    },
-                },
-            },
-            "waivers": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["control", "reason", "owner"],
-                    "properties": {
-                        "control": {"type": "string"},
-                        "resources": strings,
-                        "reason": {"type": "string", "minLength": 1},
-                        "owner": {"type": "string", "minLength": 1},
-                        "expires": {"type": "string", "format": "date"},
-                    },
-                },
-            },
-            "severity": {"type": "object", "additionalProperties": sev},
-        },
-    }
+    return generated()
 
 
 def schema(kind: str) -> dict[str, Any]:

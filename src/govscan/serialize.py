@@ -75,6 +75,11 @@ def encode_compact(value: Any) -> str:
     return _COMPACT.encode(value)
 
 
+def encode_string(value: str) -> str:
+    """One string as :func:`encode_compact` writes it, without the encoder's set-up."""
+    return _string(value)
+
+
 def _chunks(value: Any, depth: int, level: int) -> Iterator[str]:
     if isinstance(value, Encoded):
         yield from _encoded_chunks(value, level, compact=level >= depth)
@@ -169,9 +174,10 @@ def _location_to_dict(loc: Location) -> dict[str, Any]:
 
 def _location_from_dict(loc: Mapping[str, Any]) -> Location:
     # One level only: a calling block has no callers of its own in the bundle.
-    calls = tuple(
-        Location(c["path"], c["line"], c.get("end_line")) for c in loc.get("called_from") or ()
-    )
+    called_from = loc.get("called_from")
+    if not called_from:  # most resources: no generator to build for every result read
+        return Location(loc["path"], loc["line"], loc.get("end_line"))
+    calls = tuple(Location(c["path"], c["line"], c.get("end_line")) for c in called_from)
     return Location(loc["path"], loc["line"], loc.get("end_line"), calls)
 
 
@@ -424,6 +430,8 @@ def control_to_dict(c: Control) -> dict[str, Any]:
     }
     if c.applies_when is not None:
         out["applies_when"] = c.applies_when
+    if c.replaces:
+        out["replaces"] = list(c.replaces)
     return out
 
 
@@ -443,6 +451,7 @@ def control_from_dict(doc: Mapping[str, Any]) -> Control:
         references=tuple(doc.get("references", ())),
         origins=tuple(doc.get("origins", ("cloud", "code"))),
         source=doc.get("source", ""),
+        replaces=tuple(doc.get("replaces", ())),
     )
 
 

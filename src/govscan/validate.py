@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from govscan.catalog.controls import is_control_test
 from govscan.catalog.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
 from govscan.errors import GovscanError, Problem, ValidationError
 from govscan.paths import content_dir
@@ -34,8 +35,13 @@ def _files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     missing: list[Problem] = []
     for p in paths:
         if p.is_dir():
+            # Control tests (*.test.yaml) are checked by `govscan test`, not here.
             out.extend(
-                sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml") and not x.is_dir())
+                sorted(
+                    x
+                    for x in p.rglob("*")
+                    if x.suffix in (".yaml", ".yml") and not x.is_dir() and not is_control_test(x)
+                )
             )
         elif p.is_file():
             out.append(p)
@@ -72,7 +78,8 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], dict[str, int]
     problems.extend(found)
     counts["controls"] += len(docs["control"])
     builtin, _ = load_control_dirs([])
-    known = set(builtin.controls) | {c.id for c in controls}
+    # Old ids (``replaces``) stay valid names for waivers and selections.
+    known = builtin.known_ids() | {i for c in controls for i in (c.id, *c.replaces)}
     for path, doc in docs["policy"]:
         counts["policies"] += 1
         found = validate_policy_document(doc, known)

@@ -257,6 +257,8 @@ def test_shipped_controls_validate_against_the_control_schema() -> None:
 
     validator = jsonschema.Draft202012Validator(schema("control"))
     for path in sorted(content_dir("controls").rglob("*.yaml")):
+        if path.name.endswith(".test.yaml"):  # control tests, checked by govscan test
+            continue
         errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
         assert not errors, (path, errors[0].message)
 

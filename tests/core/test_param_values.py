@@ -93,7 +93,7 @@ def test_good_values_still_coerce(ptype: str, raw: object, want: object) -> None
         ("name: p\nseverity: {1: high}\n", 2, "must be a string"),
         ("name: p\nselect: [{min_severity: [high]}]\n", 2, "bad severity"),
         ("name: p\ndescription: [a]\n", 2, "'description' must be a string"),
-        ("name: [p]\n", 1, "'name' string"),
+        ("name: [p]\n", 1, "'name' must be a string"),
         (
             "name: p\nwaivers:\n  - {control: a.b, reason: r, owner: o,"
             " expires: 2026-01-01T10:00:00}\n",

@@ -7,7 +7,15 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govscan import plugins
+from govscan.collectors.declared import declared
+from govscan.collectors.interface import CollectionPlan, Collector, CollectorOption, Item
 
 PLUGIN = """
 from typing import ClassVar
@@ -117,3 +125,60 @@ def test_third_party_collector_and_reporter(tmp_path: Path) -> None:
         "toy.box.locked toy:box/0 pass",
         "toy.box.locked toy:box/1 fail",
     ]
+
+
+def _declaring(name: str, *options: CollectorOption) -> type[Collector]:
+    class Declaring(Collector):
+        @classmethod
+        def from_options(cls, options: Mapping[str, Any]) -> Collector | None:
+            return None
+
+        def collect(self, plan: CollectionPlan) -> Iterator[Item]:
+            return iter(())
+
+    Declaring.name = name
+    Declaring.options = options
+    return Declaring
+
+
+@pytest.fixture
+def registered() -> Iterator[list[str]]:
+    names: list[str] = []
+    yield names
+    for name in names:
+        plugins.unregister(plugins.COLLECTORS_GROUP, name)
+        plugins.broken.pop(f"{plugins.COLLECTORS_GROUP}:{name}", None)
+
+
+def _register(names: list[str], cls: type[Collector]) -> None:
+    names.append(cls.name)
+    plugins.register(plugins.COLLECTORS_GROUP, cls.name, cls)
+
+
+def test_an_installed_collector_replaces_the_placeholder_of_its_name(
+    registered: list[str],
+) -> None:
+    assert declared()["azure"].placeholder
+    real = _declaring("azure", CollectorOption("azure", "--azure", kind="switch", target=True))
+    _register(registered, real)
+    assert declared()["azure"] is real
+    assert list(declared())[:3] == ["aws", "azure", "fake"]  # clouds by name, then code
+
+
+def test_a_collector_taking_anothers_flag_or_block_is_skipped(
+    registered: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    _register(registered, _declaring("rogue", CollectorOption("rogue_p", "--aws-profile")))
+    _register(registered, _declaring("blocky", CollectorOption("b", "--b", setting="x")))
+    _register(registered, _declaring("repo2", CollectorOption("r", "--r", "x", block="repo")))
+    _register(registered, _declaring("shouty", CollectorOption("s", "-S")))
+    found = declared()
+    assert "blocky" in found and "aws" in found
+    assert not {"rogue", "repo2", "shouty"} & set(found)
+    broken = plugins.broken
+    assert broken["govscan.collectors:rogue"] == (
+        "its flag --aws-profile is already declared by collector 'aws'"
+    )
+    assert broken["govscan.collectors:repo2"].startswith("its targets.repo is already declared")
+    assert "is not of the form --lower-case-words" in broken["govscan.collectors:shouty"]
+    assert "skipping collector rogue" in caplog.text

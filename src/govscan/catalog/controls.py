@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from govscan.catalog.renames import replaced_id_problem, resolve_renames
 from govscan.catalog.yamlsource import Pointer, YamlDocument, YamlSyntaxError, load_yaml
 from govscan.errors import Problem
 from govscan.model import Control, Severity
@@ -41,6 +42,8 @@ FIELDS: dict[str, tuple[bool, type | tuple[type, ...], str]] = {
     "tags": (False, list, "Free tags used by policy selection"),
     "references": (False, list, "Links to provider documentation or benchmarks"),
     "origins": (False, list, "Which resources it judges: cloud (live), code (IaC); default both"),
+    "replaces": (False, list, "Ids the control had before; references to them still apply"),
+    "tests": (False, list, "Test cases run by govscan test (docs/control-language.md)"),
 }
 
 
@@ -51,6 +54,14 @@ class ControlSet:
     controls: Mapping[str, Control]
     overridden: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     """Control id -> (built-in file, user file that replaced it)."""
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """Old id (``replaces``) -> current control id."""
+    renamed: Mapping[str, str] = field(default_factory=dict)
+    """Old ids user control files still carry -> current control id."""
+
+    def known_ids(self) -> set[str]:
+        """Ids a policy or suppression may name: current ones and replaced ones."""
+        return {*self.controls, *self.aliases}
 
     def __iter__(self) -> Any:
         return iter(self.controls.values())
@@ -136,7 +147,7 @@ def parse_control(doc: YamlDocument, ctx: _Context) -> Control | None:
             )
         )
     _check_frameworks(doc, data.get("frameworks"), ctx)
-    for list_field in ("tags", "references", "origins"):
+    for list_field in ("tags", "references", "origins", "replaces"):
         items = data.get(list_field)
         if isinstance(items, list):
             for i, item in enumerate(items):
@@ -150,6 +161,8 @@ def parse_control(doc: YamlDocument, ctx: _Context) -> Control | None:
                             (list_field, i), f"unknown origin '{item}'; expected cloud or code"
                         )
                     )
+                elif list_field == "replaces" and (why := replaced_id_problem(item, data)):
+                    ctx.problems.append(doc.problem((list_field, i), why))
     for cond_field in ("check", "applies_when"):
         tree = data.get(cond_field)
         if isinstance(tree, dict):
@@ -173,6 +186,7 @@ def parse_control(doc: YamlDocument, ctx: _Context) -> Control | None:
         references=tuple(data.get("references", ())),
         origins=tuple(data.get("origins", ORIGINS)),
         source=doc.path,
+        replaces=tuple(dict.fromkeys(data.get("replaces", ()))),
     )
 
 
@@ -214,8 +228,17 @@ def control_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     # Not only regular files: a FIFO or a dangling link named *.yaml is reported by
-    # the loader, never skipped in silence.
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
+    # the loader, never skipped in silence. Control tests (*.test.yaml) are no controls.
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.suffix in (".yaml", ".yml") and not p.is_dir() and not is_control_test(p)
+    )
+
+
+def is_control_test(path: Path) -> bool:
+    """A control's test file (``govscan test``), which sits next to the control."""
+    return path.name.endswith((".test.yaml", ".test.yml"))
 
 
 def display_path(path: Path) -> str:
@@ -234,6 +257,8 @@ def load_control_dirs(
     controls: dict[str, Control] = {}
     origin_dir: dict[str, str] = {}
     overridden: dict[str, tuple[str, str]] = {}
+    ranks: dict[str, int] = {}
+    docs: dict[str, YamlDocument] = {}
     roots: list[tuple[Path, str]] = []
     if include_builtin:
         roots.append((content_dir("controls"), "builtin"))
@@ -273,7 +298,22 @@ def load_control_dirs(
                 )
             controls[control.id] = control
             origin_dir[control.id] = layer
-    return ControlSet(dict(sorted(controls.items())), overridden), ctx.problems
+            ranks[control.id] = [name for _, name in roots].index(layer)
+            docs[control.id] = doc
+    return _with_renames(controls, overridden, ranks, docs, ctx.problems)
+
+
+def _with_renames(
+    controls: Mapping[str, Control],
+    overridden: Mapping[str, tuple[str, str]],
+    ranks: Mapping[str, int],
+    docs: Mapping[str, YamlDocument],
+    problems: list[Problem],
+) -> tuple[ControlSet, list[Problem]]:
+    done = resolve_renames(controls, ranks, docs)  # ranks: layer per id, later ones override
+    merged = {**overridden, **done.overridden}
+    found = ControlSet(done.controls, merged, done.aliases, done.renamed)
+    return found, [*problems, *done.problems]
 
 
 def validate_control_documents(docs: Iterable[YamlDocument]) -> tuple[list[Control], list[Problem]]:
@@ -281,6 +321,7 @@ def validate_control_documents(docs: Iterable[YamlDocument]) -> tuple[list[Contr
     ctx = _context()
     out: list[Control] = []
     seen: dict[str, str] = {}
+    docs_seen: dict[str, YamlDocument] = {}
     for doc in docs:
         control = parse_control(doc, ctx)
         if control is None:
@@ -295,7 +336,9 @@ def validate_control_documents(docs: Iterable[YamlDocument]) -> tuple[list[Contr
             continue
         seen[control.id] = doc.path
         out.append(control)
-    return out, ctx.problems
+        docs_seen[control.id] = doc
+    found, problems = _with_renames({c.id: c for c in out}, {}, {}, docs_seen, ctx.problems)
+    return list(found.controls.values()), problems
 
 
 def control_schema() -> dict[str, Any]:
@@ -334,14 +377,22 @@ def control_schema() -> dict[str, Any]:
         "tags": {"type": "array", "items": {"type": "string"}},
         "references": {"type": "array", "items": {"type": "string"}},
         "origins": {"type": "array", "items": {"enum": list(ORIGINS)}},
+        "replaces": {
+            "type": "array",
+            "uniqueItems": True,
+            "items": {"type": "string", "pattern": ID_PATTERN},
+        },
+        "tests": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/test_case"}},
     }
     for name, (_, _, desc) in FIELDS.items():
         props[name] = {**props[name], "description": desc}
+    from govscan.controltest.schema import case_json_schema
+
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://govscan.dev/schemas/control.schema.json",
         "title": "govscan control",
-        "$defs": check_schema["$defs"],
+        "$defs": {**check_schema["$defs"], "test_case": case_json_schema()},
         "type": "object",
         "additionalProperties": False,
         "required": [n for n, (req, _, _) in FIELDS.items() if req],

@@ -10,34 +10,20 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-# Re-exported: parameter types and coercion moved to their own module.
+# Re-exported: parameter types and validation have their own modules.
 from govscan.catalog.parameters import PARAM_TYPES as PARAM_TYPES
 from govscan.catalog.parameters import coerce_value as coerce_value
-from govscan.catalog.yamlsource import Pointer, YamlDocument, YamlSyntaxError, load_yaml
-from govscan.engine.patterns import PatternError, glob_matches
-from govscan.engine.waivers import resource_pattern
+from govscan.catalog.policy_validate import parse_expires
+from govscan.catalog.policy_validate import validate_policy_document as validate_policy_document
+from govscan.catalog.renames import matches_control
+from govscan.catalog.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
+from govscan.engine.patterns import glob_matches
 from govscan.errors import Problem, UsageError, ValidationError
 from govscan.model import Control, ParameterSpec, Policy, Selection, Severity, Waiver
 from govscan.paths import content_dir
-
-POLICY_FIELDS = (
-    "name",
-    "title",
-    "description",
-    "extends",
-    "select",
-    "exclude",
-    "parameters",
-    "waivers",
-    "severity",
-)
-SELECTION_FIELDS = ("ids", "frameworks", "severities", "min_severity", "resource_types", "tags")
-WAIVER_FIELDS = ("control", "resources", "reason", "owner", "expires")
-_SEVERITIES = {s.value for s in Severity}
 
 
 @dataclass(frozen=True)
@@ -63,223 +49,10 @@ def available_policies(extra: Sequence[Path] = ()) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def _problem(doc: YamlDocument, ptr: Pointer, msg: str, key: bool = False) -> Problem:
-    return doc.problem(ptr, msg, key=key)
-
-
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
-
-
-def validate_policy_document(
-    doc: YamlDocument, known_controls: Iterable[str] = ()
-) -> list[Problem]:
-    """Every problem in one policy file (structure only; ``extends`` is checked on resolve)."""
-    problems = list(doc.duplicates)
-    data = doc.data
-    if not isinstance(data, dict):
-        return [*problems, _problem(doc, (), "a policy file must be a YAML mapping")]
-    for k in data:
-        if k not in POLICY_FIELDS:
-            close = difflib.get_close_matches(str(k), POLICY_FIELDS, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(
-                _problem(
-                    doc,
-                    (str(k),),
-                    f"unknown policy field '{k}'{hint} (valid fields: {', '.join(POLICY_FIELDS)})",
-                    key=True,
-                )
-            )
-    if not isinstance(data.get("name"), str) or not data["name"].strip():
-        problems.append(_problem(doc, ("name",), "a policy needs a 'name' string"))
-    for text_field in ("title", "description"):
-        if text_field in data and not isinstance(data[text_field], str):
-            problems.append(
-                _problem(doc, (text_field,), f"'{text_field}' must be a string (quote it)")
-            )
-    for ext_i, ext in enumerate(_as_list(data.get("extends"))):
-        if not isinstance(ext, str):
-            problems.append(_problem(doc, ("extends", ext_i), "'extends' names policies (strings)"))
-    for section in ("select", "exclude"):
-        for i, sel in enumerate(_as_list(data.get(section))):
-            ptr: Pointer = (section, i) if isinstance(data.get(section), list) else (section,)
-            problems.extend(_validate_selection(doc, ptr, sel))
-    params = data.get("parameters")
-    if params is not None:
-        if not isinstance(params, dict):
-            problems.append(_problem(doc, ("parameters",), "'parameters' must be a mapping"))
-        else:
-            for pname, spec in params.items():
-                if not isinstance(pname, str):
-                    problems.append(
-                        _problem(
-                            doc,
-                            ("parameters", str(pname)),
-                            f"parameter name {pname!r} must be a string",
-                            key=True,
-                        )
-                    )
-                    continue
-                problems.extend(_validate_param(doc, ("parameters", pname), spec))
-    waivers = data.get("waivers")
-    if waivers is not None:
-        if not isinstance(waivers, list):
-            problems.append(_problem(doc, ("waivers",), "'waivers' must be a list"))
-        else:
-            known = set(known_controls)
-            for i, w in enumerate(waivers):
-                problems.extend(_validate_waiver(doc, ("waivers", i), w, known))
-    sev = data.get("severity")
-    if sev is not None:
-        if not isinstance(sev, dict):
-            problems.append(
-                _problem(doc, ("severity",), "'severity' maps control ids to severities")
-            )
-        else:
-            for cid, level in sev.items():
-                if not isinstance(cid, str):
-                    problems.append(
-                        _problem(
-                            doc,
-                            ("severity", str(cid)),
-                            f"control id {cid!r} must be a string",
-                            key=True,
-                        )
-                    )
-                elif not isinstance(level, str) or level not in _SEVERITIES:
-                    problems.append(
-                        _problem(
-                            doc,
-                            ("severity", str(cid)),
-                            f"bad severity '{level}'; expected one of "
-                            "info, low, medium, high, critical",
-                        )
-                    )
-    return problems
-
-
-def _validate_selection(doc: YamlDocument, ptr: Pointer, sel: Any) -> list[Problem]:
-    if not isinstance(sel, dict):
-        return [
-            _problem(
-                doc,
-                ptr,
-                "a selection is a mapping of ids/frameworks/severities/"
-                "min_severity/resource_types/tags",
-            )
-        ]
-    out: list[Problem] = []
-    for k, v in sel.items():
-        if k not in SELECTION_FIELDS:
-            out.append(
-                _problem(
-                    doc,
-                    (*ptr, str(k)),
-                    f"unknown selection field '{k}' (valid: {', '.join(SELECTION_FIELDS)})",
-                    key=True,
-                )
-            )
-            continue
-        if k == "min_severity":
-            if not isinstance(v, str) or v not in _SEVERITIES:
-                out.append(_problem(doc, (*ptr, k), f"bad severity '{v}'"))
-            continue
-        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-            out.append(_problem(doc, (*ptr, k), f"'{k}' must be a list of strings"))
-            continue
-        if k == "severities":
-            out.extend(
-                _problem(doc, (*ptr, k, i), f"bad severity '{x}'")
-                for i, x in enumerate(v)
-                if x not in _SEVERITIES
-            )
-        if k == "frameworks":
-            from govscan.catalog.frameworks import load_frameworks
-
-            fws = load_frameworks()
-            for i, x in enumerate(v):
-                key, _, req = x.partition(":")
-                if key not in fws:
-                    out.append(_problem(doc, (*ptr, k, i), f"unknown framework key '{key}'"))
-                elif req and not fws[key].has(req.strip()):
-                    out.append(
-                        _problem(
-                            doc,
-                            (*ptr, k, i),
-                            f"requirement '{req.strip()}' is not in the {key} catalog",
-                        )
-                    )
-    return out
-
-
-def _validate_param(doc: YamlDocument, ptr: Pointer, spec: Any) -> list[Problem]:
-    if not isinstance(spec, dict):
-        return [_problem(doc, ptr, "a parameter is a mapping with type, default, description")]
-    out: list[Problem] = []
-    for k in spec:
-        if k not in ("type", "default", "description"):
-            out.append(_problem(doc, (*ptr, str(k)), f"unknown parameter field '{k}'", key=True))
-    if "description" in spec and not isinstance(spec["description"], str):
-        out.append(_problem(doc, (*ptr, "description"), "'description' must be a string"))
-    ptype = spec.get("type")
-    if ptype is not None and (not isinstance(ptype, str) or ptype not in PARAM_TYPES):
-        out.append(
-            _problem(
-                doc,
-                (*ptr, "type"),
-                f"unknown parameter type '{ptype}'; expected one of {', '.join(PARAM_TYPES)}",
-            )
-        )
-    elif ptype is not None and "default" in spec:
-        try:
-            coerce_value(str(ptr[-1]), ptype, spec["default"])
-        except UsageError as exc:
-            out.append(_problem(doc, (*ptr, "default"), exc.message))
-    return out
-
-
-def _validate_waiver(doc: YamlDocument, ptr: Pointer, w: Any, known: set[str]) -> list[Problem]:
-    if not isinstance(w, dict):
-        return [
-            _problem(doc, ptr, "a waiver is a mapping: control, resources, reason, owner, expires")
-        ]
-    out: list[Problem] = []
-    for k in w:
-        if k not in WAIVER_FIELDS:
-            out.append(
-                _problem(
-                    doc,
-                    (*ptr, str(k)),
-                    f"unknown waiver field '{k}' (valid: {', '.join(WAIVER_FIELDS)})",
-                    key=True,
-                )
-            )
-    for req in ("control", "reason", "owner"):
-        if not isinstance(w.get(req), str) or not w.get(req, "").strip():
-            out.append(_problem(doc, ptr, f"a waiver needs a non-empty '{req}'"))
-    ctrl = w.get("control")
-    if isinstance(ctrl, str) and known and not any(glob_matches(c, ctrl) for c in known):
-        out.append(_problem(doc, (*ptr, "control"), f"waiver matches no known control '{ctrl}'"))
-    res = w.get("resources", ["*"])
-    if not isinstance(res, list) or not all(isinstance(r, str) for r in res):
-        out.append(
-            _problem(doc, (*ptr, "resources"), "'resources' must be a list of globs or re:<regex>")
-        )
-    else:
-        for i, r in enumerate(res):
-            try:
-                resource_pattern(r)
-            except PatternError as exc:
-                kind = "regular expression" if r.startswith("re:") else "glob"
-                out.append(_problem(doc, (*ptr, "resources", i), f"bad {kind}: {exc}"))
-    exp = w.get("expires")
-    # A timestamp (2026-01-01T00:00) is a datetime, which cannot be compared with the scan date.
-    if exp is not None and (not isinstance(exp, date) or isinstance(exp, datetime)):
-        out.append(_problem(doc, (*ptr, "expires"), "'expires' must be a date (YYYY-MM-DD)"))
-    return out
 
 
 def _find_policy(name_or_file: str, extra: Sequence[Path], near: Path | None) -> Path:
@@ -420,7 +193,7 @@ def _merge(
                 resources=tuple(res),
                 reason=w["reason"].strip(),
                 owner=w["owner"].strip(),
-                expires=w.get("expires"),
+                expires=parse_expires(w.get("expires")),
             )
         )
     for cid, level in (data.get("severity") or {}).items():
@@ -458,7 +231,7 @@ def _apply_overrides(policy: Policy, overrides: Mapping[str, str]) -> Policy:
 
 
 def _matches(sel: Selection, c: Control) -> bool:
-    if sel.ids and not any(glob_matches(c.id, g) for g in sel.ids):
+    if sel.ids and not any(matches_control(g, c) for g in sel.ids):
         return False
     if sel.frameworks and not any(_framework_match(f, c) for f in sel.frameworks):
         return False
@@ -485,6 +258,13 @@ def select_controls(policy: Policy, controls: Iterable[Control]) -> list[Control
             continue
         if any(_matches(s, c) for s in policy.exclude):
             continue
-        override = policy.severity_overrides.get(c.id)
+        override = next(
+            (
+                policy.severity_overrides[i]
+                for i in (c.id, *c.replaces)
+                if i in policy.severity_overrides
+            ),
+            None,
+        )
         out.append(replace(c, severity=override) if override else c)
     return out

@@ -207,6 +207,11 @@ class CompiledCheck:
     def __call__(self, data: Any, ctx: EvalContext) -> bool:
         return self._pred(data, ctx)
 
+    @property
+    def predicate(self) -> Predicate:
+        """The compiled function itself, for callers that call it very often."""
+        return self._pred
+
 
 def compile_check(check: Mapping[str, Any]) -> CompiledCheck:
     """Compile a validated condition tree (see ``validate_check``)."""

@@ -19,6 +19,7 @@ from govscan.engine.conditions import (
     compile_check,
     render_message,
 )
+from govscan.engine.known_items import decided_by_known_items
 from govscan.engine.plan import control_fields
 from govscan.engine.reads import unknown_reads
 from govscan.engine.waivers import WaiverIndex, inline_suppression
@@ -30,8 +31,10 @@ class _Compiled:
 
     __slots__ = (
         "applies",
+        "applies_pred",
         "applies_reads",
         "check",
+        "check_pred",
         "control",
         "fields",
         "frameworks",
@@ -50,6 +53,9 @@ class _Compiled:
         self.reads = check_reads(control.check) | self.applies_reads
         self.frameworks = control.frameworks
         self.origins = frozenset(control.origins)
+        # The bare predicates: one call fewer for every control and resource.
+        self.check_pred = self.check.predicate
+        self.applies_pred = self.applies.predicate if self.applies is not None else None
 
 
 def _ref_fields(ref: ResourceRef) -> dict[str, str]:
@@ -73,7 +79,7 @@ class Evaluator:
         self._params = dict(policy.values)
         self._as_of = as_of
         self._ctx: dict[str, EvalContext] = {}
-        self._waivers = WaiverIndex(policy.waivers, as_of.date())
+        self._waivers = WaiverIndex(policy.waivers, as_of.date(), controls)
 
     def context(self, provider: str) -> EvalContext:
         ctx = self._ctx.get(provider)
@@ -108,6 +114,7 @@ class Evaluator:
         evidence = f"resources.jsonl#{ref.id}"
         unavailable = resource.unavailable
         unknown = resource.unknown
+        ref_fields: dict[str, str] | None = None  # built at the first failure, then shared
         for cc in compiled:
             if resource.origin not in cc.origins:
                 continue
@@ -126,11 +133,16 @@ class Evaluator:
                 message = "; ".join(f"{f}: {unknown[f]}" for f in blocked)
                 if self._not_applicable(cc, data, unknown, ctx):
                     status, undetermined, message = Status.NOT_APPLICABLE, False, ""
+                elif (known := decided_by_known_items(cc, data, unknown, blocked, ctx)) is not None:
+                    # The list's known items decide it, whatever its unknown ones hold.
+                    status = Status.PASS if known else Status.FAIL
+                    undetermined, message = False, ""
             else:
                 try:
-                    if cc.applies is not None and not cc.applies(data, ctx):
+                    applies = cc.applies_pred
+                    if applies is not None and not applies(data, ctx):
                         status = Status.NOT_APPLICABLE
-                    elif cc.check(data, ctx):
+                    elif cc.check_pred(data, ctx):
                         status = Status.PASS
                     else:
                         status = Status.FAIL
@@ -139,12 +151,14 @@ class Evaluator:
                     message = str(exc)
             if status is Status.FAIL:
                 message = (
-                    render_message(c.message, data, _ref_fields(ref), unknown)
+                    render_message(
+                        c.message, data, ref_fields or (ref_fields := _ref_fields(ref)), unknown
+                    )
                     if c.message
                     else c.title
                 )
                 waiver = (
-                    inline_suppression(resource.suppressions, c.id)
+                    inline_suppression(resource.suppressions, c.id, c.replaces)
                     if resource.suppressions
                     else None
                 )

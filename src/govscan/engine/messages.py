@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
-from govscan.engine.paths import getter
+from govscan.engine.paths import Getter, getter
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
 UNKNOWN_TEXT = "(unknown before apply)"
@@ -40,6 +41,17 @@ def _unknown(path: str, unknown: Mapping[str, str]) -> bool:
     return any(path == k or path.startswith(k + ".") or k.startswith(path + ".") for k in unknown)
 
 
+@lru_cache(maxsize=1024)
+def _parsed(template: str) -> tuple[tuple[str, ...], tuple[tuple[str, Getter], ...]]:
+    """The template's literal text and its placeholders with their getters.
+
+    Parsed once per template: a scan renders the same few templates for
+    thousands of failures. Bounded, because templates may come from custom controls."""
+    parts = _PLACEHOLDER.split(template)
+    paths = parts[1::2]
+    return tuple(parts[::2]), tuple((p, getter(p)) for p in paths)
+
+
 def render_message(
     template: str,
     data: Mapping[str, Any],
@@ -52,26 +64,41 @@ def render_message(
     template cannot reach into Python objects.  ``unknown`` is the resource's
     fields unknown before apply; they read as "(unknown before apply)", except
     an identity field (``name``) the collector filled in ``ref_fields``."""
-
-    def fill(m: re.Match[str]) -> str:
-        path = m.group(1)
-        if unknown and _unknown(path, unknown):
-            # The identity the collector gave (a Terraform address for a name only
-            # apply knows) still names the resource truthfully.
-            identity = ref_fields.get(path)
-            return _show(identity) if identity else _MARK + UNKNOWN_TEXT + _MARK
-        value = getter(path)(data)
-        if value is None and path in ref_fields:
-            value = ref_fields[path]
-            if value == "":
-                return f"{_MARK}({path} unknown){_MARK}"
-        if value is None:
-            return _MARK + _ABSENT_TEXT + _MARK
-        if value == "":
-            return _MARK + "(empty)" + _MARK
-        return _show(value)
-
-    text = _PLACEHOLDER.sub(fill, template)
+    literals, holes = _parsed(template)
+    if not holes:
+        text = template
+    else:
+        out = [literals[0]]
+        for (path, get), literal in zip(holes, literals[1:], strict=True):
+            out.append(_fill(path, get, data, ref_fields, unknown))
+            out.append(literal)
+        text = "".join(out)
+    if _MARK not in text:
+        return text  # nothing marked: no aside to drop, no marker to strip
     # "Group {name} ({group_id})" for a resource defined in code, which has no id yet:
     # an aside that would only say "absent" or "unknown" is left out.
     return _MARKED.sub(r"\1", _ASIDE.sub("", text))
+
+
+def _fill(
+    path: str,
+    get: Getter,
+    data: Mapping[str, Any],
+    ref_fields: Mapping[str, str],
+    unknown: Mapping[str, str] | None,
+) -> str:
+    if unknown and _unknown(path, unknown):
+        # The identity the collector gave (a Terraform address for a name only
+        # apply knows) still names the resource truthfully.
+        identity = ref_fields.get(path)
+        return _show(identity) if identity else _MARK + UNKNOWN_TEXT + _MARK
+    value = get(data)
+    if value is None and path in ref_fields:
+        value = ref_fields[path]
+        if value == "":
+            return f"{_MARK}({path} unknown){_MARK}"
+    if value is None:
+        return _MARK + _ABSENT_TEXT + _MARK
+    if value == "":
+        return _MARK + "(empty)" + _MARK
+    return _show(value)

@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from govscan.engine.patterns import Pattern, PatternError, compile_regex
@@ -106,7 +107,14 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def _network(v: Any) -> Network:
-    return ipaddress.ip_network(str(v).strip(), strict=False)
+    return _parse_network(str(v).strip())
+
+
+@lru_cache(maxsize=4096)
+def _parse_network(text: str) -> Network:
+    # Cached: the same few ranges (0.0.0.0/0, a VPC's CIDRs) recur in most rules of a
+    # scan, and parsing one costs more than the test itself. Bounded: values are input.
+    return ipaddress.ip_network(text, strict=False)
 
 
 def _prep_networks(v: Any) -> tuple[Network, ...]:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from govscan.catalog.countries import country_allowed, is_country_code
@@ -53,26 +55,53 @@ def _country(location: str, allowed: tuple[str, ...], ctx: EvalContext) -> bool:
 
 def _region(location: str, allowed: tuple[str, ...], ctx: EvalContext) -> bool:
     try:
-        jurisdictions: Any = importlib.import_module("govscan.catalog.jurisdictions")
+        jurisdictions = importlib.import_module("govscan.catalog.jurisdictions")
     except ImportError:
         raise EvaluationError("the jurisdiction tables are not installed") from None
-    provider = ctx.resource_provider
+    regions = ctx.params.get("allowed_regions") or ()
+    key = (
+        jurisdictions,  # part of the key: verdicts hold only for the tables that gave them
+        ctx.resource_provider,
+        location,
+        allowed,
+        tuple(regions),
+        ctx.as_of.date(),
+        bool(ctx.params.get("dpf_certified")),
+    )
+    try:
+        verdict, why = _region_verdict(*key)
+    except TypeError:  # a parameter value that cannot be a cache key: judge it uncached
+        verdict, why = _region_verdict.__wrapped__(*key)
+    if verdict is None:
+        raise UnknownRegion(why)
+    return verdict
+
+
+@lru_cache(maxsize=4096)
+def _region_verdict(
+    jurisdictions: Any,
+    provider: str,
+    location: str,
+    allowed: tuple[str, ...],
+    allowed_regions: tuple[str, ...],
+    as_of: date,
+    dpf_certified: bool,
+) -> tuple[bool | None, str]:
+    """(allowed, "") or (None, why the location is unknown). The same few regions
+    recur for every resource of a scan and the tables never change within one;
+    bounded, because locations come from scanned code."""
     try:
         where = jurisdictions.resolve(provider, location)
     except jurisdictions.UnknownLocation:
-        raise UnknownRegion(
-            f"unknown {provider} region '{location}': its jurisdiction cannot be judged"
-        ) from None
-    regions = ctx.params.get("allowed_regions") or ()
-    return bool(
-        jurisdictions.allowed(
-            where,
-            allowed,
-            allowed_regions=tuple(regions),
-            as_of=ctx.as_of.date(),
-            dpf_certified=bool(ctx.params.get("dpf_certified")),
-        )
+        return None, f"unknown {provider} region '{location}': its jurisdiction cannot be judged"
+    verdict = jurisdictions.allowed(
+        where,
+        allowed,
+        allowed_regions=allowed_regions,
+        as_of=as_of,
+        dpf_certified=dpf_certified,
     )
+    return bool(verdict), ""
 
 
 def jurisdiction_in(actual: Any, allowed: tuple[str, ...], ctx: EvalContext) -> bool:

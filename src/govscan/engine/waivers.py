@@ -3,16 +3,19 @@
 Only a ``fail`` can be waived: a pass needs no waiver and an ``error`` means
 nothing was judged, so waiving it would hide a gap.  A waiver past its expiry
 no longer matches; the failure stays a failure and says which waiver expired.
+
+A waiver or suppression that names an id a control ``replaces`` (its id
+before a rename) applies to that control as if it named the current id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from govscan.engine.patterns import Pattern, PatternError, compile_glob, compile_regex, glob_matches
-from govscan.model import Waiver, WaiverInfo
+from govscan.model import Control, Waiver, WaiverInfo
 
 REGEX_PREFIX = "re:"
 
@@ -53,17 +56,25 @@ def _patterns(entries: Sequence[str]) -> tuple[Pattern, ...]:
 
 
 class WaiverIndex:
-    """Waivers by control, compiled once per scan."""
+    """Waivers by control, compiled once per scan.
 
-    def __init__(self, waivers: Sequence[Waiver], as_of: date) -> None:
+    ``controls``: the controls judged, for the old ids they ``replace``."""
+
+    def __init__(
+        self, waivers: Sequence[Waiver], as_of: date, controls: Iterable[Control] = ()
+    ) -> None:
         self._as_of = as_of
         self._waivers = [_CompiledWaiver(w, _patterns(w.resources)) for w in waivers]
         self._by_control: dict[str, list[_CompiledWaiver]] = {}
+        self._old_ids = {c.id: c.replaces for c in controls if c.replaces}
 
     def _for_control(self, control_id: str) -> list[_CompiledWaiver]:
         found = self._by_control.get(control_id)
         if found is None:
-            found = [w for w in self._waivers if glob_matches(control_id, w.waiver.control)]
+            ids = (control_id, *self._old_ids.get(control_id, ()))
+            found = [
+                w for w in self._waivers if any(glob_matches(i, w.waiver.control) for i in ids)
+            ]
             self._by_control[control_id] = found
         return found
 
@@ -81,10 +92,13 @@ class WaiverIndex:
         return expired
 
 
-def inline_suppression(suppressions: Mapping[str, str], control_id: str) -> WaiverInfo | None:
-    """An inline ``# govscan:ignore=<id> <reason>`` at the resource's definition."""
+def inline_suppression(
+    suppressions: Mapping[str, str], control_id: str, old_ids: Sequence[str] = ()
+) -> WaiverInfo | None:
+    """An inline ``# govscan:ignore=<id> <reason>`` at the resource's definition;
+    ``<id>`` may be the control's id or one it replaced (``old_ids``)."""
     for pattern, reason in suppressions.items():
         # The pattern comes from a comment in the code under review: matched by RE2.
-        if glob_matches(control_id, pattern):
+        if any(glob_matches(i, pattern) for i in (control_id, *old_ids)):
             return WaiverInfo(reason=reason, owner="inline", expires=None, inline=True)
     return None

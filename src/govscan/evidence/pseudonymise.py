@@ -126,7 +126,7 @@ def _field(data: Any, path: tuple[str, ...]) -> Any:
 class Redactor:
     """Keyed pseudonyms for the personal data of one bundle or report."""
 
-    __slots__ = ("__key", "_known", "_names_at", "_names_re")
+    __slots__ = ("__key", "_known", "_last_ref", "_names_at", "_names_re")
 
     def __init__(self, key: bytes) -> None:
         if len(key) < 16:
@@ -135,6 +135,9 @@ class Redactor:
         self._known: dict[str, str] = {}
         self._names_re: re.Pattern[str] | None = None
         self._names_at = 0
+        # The last reference rewritten, with how many names were known then: the
+        # results of one resource share its reference object.
+        self._last_ref: tuple[ResourceRef, int, ResourceRef] | None = None
 
     @classmethod
     def with_random_key(cls) -> Redactor:
@@ -217,6 +220,13 @@ class Redactor:
         template's ``tags``, ``[{Key, Value}]`` lists), and a value under a
         person-like key (``owner``, ``contact``) that looks like a person counts
         as one, so nested copies get the same pseudonyms as the top-level tags."""
+        kind = type(value)
+        # Exact scalar types first: most values are flags, numbers and plain strings,
+        # and an ``isinstance`` test against the Mapping ABC is several times slower.
+        if kind is str:
+            return self._string(value, key)
+        if value is None or kind is bool or kind is int or kind is float:
+            return value
         if isinstance(value, Mapping):
             if _norm_key(key) in TAG_KEYS:
                 return self._tag_map(value)
@@ -226,13 +236,16 @@ class Redactor:
                 return [self._tag_item(v) for v in value]
             return [self.data(v, key) for v in value]
         if isinstance(value, str):
-            if value and (
-                key.lower() in PERSON_DATA_KEYS
-                or (_norm_key(key) in PERSON_TAG_KEYS and _personal_tag(key, value))
-            ):
-                return self.pseudonym(value)
-            return self.text(value)
+            return self._string(value, key)
         return value
+
+    def _string(self, value: str, key: str) -> str:
+        if value and (
+            key.lower() in PERSON_DATA_KEYS
+            or (_norm_key(key) in PERSON_TAG_KEYS and _personal_tag(key, value))
+        ):
+            return self.pseudonym(value)
+        return self.text(value)
 
     def _tag_map(self, tags: Mapping[Any, Any]) -> dict[Any, Any]:
         return {
@@ -269,12 +282,15 @@ class Redactor:
     # --- model objects --------------------------------------------------------------------
 
     def ref(self, ref: ResourceRef) -> ResourceRef:
+        last = self._last_ref
+        if last is not None and last[0] is ref and last[1] == len(self._known):
+            return last[2]  # no name learned since: the same text rewrites the same way
         if ref.type in USER_TYPES and ref.name and not _PSEUDONYM.match(ref.name):
             self.learn([ref.name])
         rid, name = self.text(ref.id), self.text(ref.name)
-        if rid == ref.id and name == ref.name:
-            return ref
-        return replace(ref, id=rid, name=name)
+        out = ref if rid == ref.id and name == ref.name else replace(ref, id=rid, name=name)
+        self._last_ref = (ref, len(self._known), out)
+        return out
 
     def _learn_resource(self, resource: Resource) -> None:
         """Names this resource holds in known places, learned before any of its text is

@@ -15,7 +15,7 @@ from typing import IO, Any, ClassVar
 
 from govscan.model import Control, Location, Result, ScanResult, Severity, Status
 from govscan.reporters.interface import Reporter, ReportOptions
-from govscan.serialize import Encoded, encode_compact, write_json
+from govscan.serialize import Encoded, encode_compact, encode_string, write_json
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://govscan.dev"
@@ -127,6 +127,8 @@ def _physical(loc: Location) -> dict[str, Any]:
 def _related(r: Result) -> list[dict[str, Any]]:
     """The ``module`` blocks that create this instance of a module's resource."""
     calls = r.resource.location.called_from if r.resource.location is not None else ()
+    if not calls:
+        return []
     nested = f" ({{}} of {len(calls)}, outermost first)" if len(calls) > 1 else ""
     return [
         {
@@ -177,6 +179,95 @@ def _result(r: Result, rule_index: int) -> dict[str, Any]:
     return out
 
 
+def _text(value: Any) -> str:
+    """``encode_compact(value)``; a plain string skips the encoder's set-up."""
+    return encode_string(value) if type(value) is str else encode_compact(value)
+
+
+_KIND_TEXT = {status: encode_string(kind) for status, kind in _KIND.items()}
+_LEVEL_TEXT = {severity: encode_string(level) for severity, level in _LEVEL.items()}
+_NONE_TEXT = encode_string("none")
+
+
+def _physical_text(loc: Location) -> str:
+    line, end = loc.line, loc.end_line
+    if type(line) is not int or (end is not None and type(end) is not int):
+        return encode_compact(_physical(loc))  # only a hand-edited bundle gets here
+    region = '{"startLine": ' + str(line)
+    if end is not None and end >= line:
+        region += ', "endLine": ' + str(end)
+    return (
+        '{"artifactLocation": {"uri": '
+        + _text(loc.path)
+        + ', "uriBaseId": '
+        + encode_string(SRCROOT)
+        + '}, "region": '
+        + region
+        + "}}"
+    )
+
+
+def _result_text(r: Result, rule_index: int) -> str:
+    """``encode_compact(_result(r, rule_index))``, joined from escaped pieces.
+
+    A scan may fail tens of thousands of times; building each finding as a dict
+    only to encode it cost more than the encoding. Waived results (rare) take the
+    plain path."""
+    if r.status is Status.WAIVED or type(rule_index) is not int:
+        return encode_compact(_result(r, rule_index))
+    ref = r.resource
+    text = r.message or r.title
+    if r.status is Status.ERROR:
+        text = f"Could not be evaluated: {text}"
+    location = (
+        '{"logicalLocations": [{"name": '
+        + _text(ref.name or ref.id)
+        + ', "fullyQualifiedName": '
+        + _text(ref.id)
+        + ', "kind": "resource"}]'
+    )
+    if ref.location is not None:
+        location += ', "physicalLocation": ' + _physical_text(ref.location)
+    parts = [
+        '{"ruleId": ',
+        _text(r.control_id),
+        ', "ruleIndex": ',
+        str(rule_index),
+        ', "kind": ',
+        _KIND_TEXT[r.status],
+        ', "level": ',
+        _LEVEL_TEXT[r.severity] if _KIND[r.status] == "fail" else _NONE_TEXT,
+        ', "message": {"text": ',
+        _text(text),
+        '}, "locations": [',
+        location,
+        '}], "partialFingerprints": {',
+        encode_string(FINGERPRINT_KEY),
+        ": ",
+        encode_string(fingerprint(r)),
+        '}, "properties": {"status": ',
+        _text(r.status.value),
+        ', "severity": ',
+        _text(r.severity.value),
+        ', "resourceType": ',
+        _text(ref.type),
+        ', "provider": ',
+        _text(ref.provider),
+        ', "account": ',
+        _text(ref.account),
+        ', "region": ',
+        _text(ref.region),
+        ', "evidence": ',
+        _text(r.evidence),
+        "}",
+    ]
+    related = _related(r)
+    if related:
+        parts += [', "relatedLocations": ', encode_compact(related)]
+    parts.append("}")
+    return "".join(parts)
+
+
 class SarifReporter(Reporter):
     format: ClassVar[str] = "sarif"
     filename: ClassVar[str] = "results.sarif"
@@ -192,9 +283,7 @@ class SarifReporter(Reporter):
             controls.setdefault(cid, _control_from_result(r))
         ordered = sorted(controls.values(), key=lambda c: c.id)
         index = {c.id: i for i, c in enumerate(ordered)}
-        results = Encoded(
-            encode_compact(_result(r, index[r.control_id])) for r in scan.results.select(wanted)
-        )
+        results = Encoded(_result_text(r, index[r.control_id]) for r in scan.results.select(wanted))
         run = scan.run
         notifications = [
             {

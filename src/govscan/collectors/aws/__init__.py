@@ -13,7 +13,7 @@ from pathlib import Path
 from queue import Queue
 from typing import Any, ClassVar
 
-from govscan.collectors.interface import CollectionPlan, Collector, Item
+from govscan.collectors.interface import CollectionPlan, Collector, CollectorOption, Item
 from govscan.model import ApiCall, CollectionError, Target
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,56 @@ _DONE = object()
 class AwsCollector(Collector):
     name: ClassVar[str] = "aws"
     produces: ClassVar[tuple[str, ...]] = ("aws.*",)
+    title: ClassVar[str] = "AWS"
+    sdk_loggers: ClassVar[tuple[str, ...]] = ("boto3", "botocore", "urllib3")
+    options: ClassVar[tuple[CollectorOption, ...]] = (
+        CollectorOption(
+            "aws", "--aws", kind="switch", target=True, help="Scan AWS with boto3's credentials."
+        ),
+        CollectorOption(
+            "aws_profile",
+            "--aws-profile",
+            "profile",
+            enables=True,
+            help="Named profile of the AWS configuration.",
+        ),
+        CollectorOption(
+            "aws_regions",
+            "--aws-regions",
+            "regions",
+            kind="list",
+            help="Comma-separated regions (default: all enabled).",
+        ),
+        CollectorOption(
+            "aws_role_arn",
+            "--aws-role-arn",
+            "role_arn",
+            enables=True,
+            help="Role to assume in every scanned account.",
+        ),
+        CollectorOption(
+            "aws_external_id",
+            "--aws-external-id",
+            "external_id",
+            help="External id for assuming the role.",
+        ),
+        CollectorOption(
+            "aws_accounts_file",
+            "--aws-accounts",
+            "accounts_file",
+            kind="path",
+            enables=True,
+            help="File listing the accounts to scan.",
+        ),
+        CollectorOption(
+            "aws_organizations",
+            "--aws-organizations",
+            "organizations",
+            kind="switch",
+            help="Discover member accounts through AWS Organizations.",
+        ),
+        CollectorOption("aws_max_workers", None, "max_workers", kind="int"),
+    )
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         self.profile: str | None = options.get("aws_profile") or None
@@ -51,6 +101,13 @@ class AwsCollector(Collector):
 
         require_boto3()
         return cls(options)
+
+    @classmethod
+    def permissions(cls, plan: CollectionPlan) -> Mapping[str, Any]:
+        """The IAM policy document allowing exactly the calls a scan with ``plan`` makes."""
+        from govscan.collectors.aws.permissions import iam_policy_document
+
+        return iam_policy_document(plan)
 
     def targets(self) -> list[Target]:
         with self._lock:

@@ -15,9 +15,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from govscan.catalog.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
-from govscan.collectors.interface import CollectionPlan, Collector, Item
-from govscan.collectors.registry import normalize
-from govscan.collectors.registry.validate import validate_document
+from govscan.collectors.interface import (
+    CollectionPlan,
+    Collector,
+    CollectorOption,
+    Item,
+    TargetBlock,
+)
 from govscan.errors import Problem, UsageError, ValidationError
 from govscan.model import Target
 
@@ -36,6 +40,8 @@ def load_document(path: Path, kind: str) -> tuple[YamlDocument | None, list[Prob
         doc = load_yaml(path)
     except YamlSyntaxError as exc:
         return None, [exc.problem]
+    from govscan.collectors.registry.validate import validate_document
+
     return doc, validate_document(kind, doc)
 
 
@@ -47,6 +53,31 @@ class RegistryCollector(Collector):
     name: ClassVar[str] = "registry"
     produces: ClassVar[tuple[str, ...]] = ("dsgvo.*",)
     after_others: ClassVar[bool] = True
+    title: ClassVar[str] = "AVV registry (DSGVO)"
+    blocks: ClassVar[tuple[TargetBlock, ...]] = (
+        TargetBlock("registry", scalar="file"),
+        TargetBlock("records", scalar="file"),
+    )
+    options: ClassVar[tuple[CollectorOption, ...]] = (
+        CollectorOption(
+            "registry",
+            "--registry",
+            "file",
+            kind="path",
+            target=True,
+            metavar="FILE",
+            help="AVV registry file.",
+        ),
+        CollectorOption(
+            "records",
+            "--records",
+            "file",
+            block="records",
+            kind="path",
+            metavar="FILE",
+            help="Records of processing activities (Art. 30 VVT) linked to the registry.",
+        ),
+    )
 
     def __init__(
         self,
@@ -55,6 +86,10 @@ class RegistryCollector(Collector):
         *,
         hashes: Mapping[str, str] | None = None,
     ) -> None:
+        # Imported here: the class is loaded to build `govscan scan --help`, which
+        # needs neither the normaliser nor jsonschema.
+        from govscan.collectors.registry import normalize
+
         self.registry = normalize.Source.of(registry)
         self.records = normalize.Source.of(records) if records is not None else None
         self._hashes = dict(hashes or {})
@@ -85,6 +120,8 @@ class RegistryCollector(Collector):
         return cls(docs["registry"], docs.get("records"), hashes=hashes)
 
     def collect(self, plan: CollectionPlan) -> Iterator[Item]:
+        from govscan.collectors.registry import normalize
+
         wanted = plan.resource_types
         by_processor = (
             normalize.activities_by_processor(self.records) if self.records is not None else None

@@ -11,7 +11,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from govscan.collectors.interface import CollectionPlan, Collector, Item
+from govscan.collectors.interface import (
+    CollectionPlan,
+    Collector,
+    CollectorOption,
+    Item,
+    TargetBlock,
+)
 from govscan.collectors.repo.files import SKIP_DIRS as SKIP_DIRS
 from govscan.collectors.repo.files import is_dockerfile, isolated, skipped_error, walk
 from govscan.errors import UsageError
@@ -25,6 +31,36 @@ class RepoCollector(Collector):
     name: ClassVar[str] = "repo"
     produces: ClassVar[tuple[str, ...]] = CODE_TYPES
     origin: ClassVar[str] = "code"
+    title: ClassVar[str] = "Repository (Terraform, GitHub Actions, Dockerfiles)"
+    blocks: ClassVar[tuple[TargetBlock, ...]] = (TargetBlock("repo", scalar="path"),)
+    options: ClassVar[tuple[CollectorOption, ...]] = (
+        CollectorOption(
+            "repo",
+            "--repo",
+            "path",
+            kind="path",
+            target=True,
+            metavar="PATH",
+            default=".",
+            help="Repository or folder to scan.",
+        ),
+        CollectorOption("repo_exclude", None, "exclude", kind="list"),
+        CollectorOption(
+            "repo_var_files",
+            "--tf-var-file",
+            "var_files",
+            kind="paths",
+            help="Terraform .tfvars file for every root module, applied last (like -var-file).",
+        ),
+        CollectorOption(
+            "repo_max_file_size",
+            "--max-file-size",
+            "max_file_size",
+            kind="size",
+            help="Largest repository file read, e.g. '20 MiB' (default 10 MiB; a plan JSON "
+            "10 times it).",
+        ),
+    )
 
     def __init__(
         self,

@@ -13,7 +13,9 @@ from typing import Any
 from govscan.collectors.repo.functions import call
 from govscan.collectors.repo.values import (
     MAX_ITEMS,
+    Instance,
     Invalid,
+    Partial,
     Unknown,
     equal,
     is_number,
@@ -80,21 +82,7 @@ def run(e: Expr, resolve: Resolver) -> Any:
     if kind == "get":
         return _path(run(e[1], resolve), e[2], resolve, e[3])
     if kind == "tmpl":
-        parts: list[str] = []
-        for part in e[1]:
-            if isinstance(part, str):
-                parts.append(part)
-                continue
-            value = run(part, resolve)
-            if isinstance(value, Unknown):
-                return value if isinstance(value, Invalid) else Unknown(e[2], value.ref)
-            text = to_string(value, e[2]) if value is not None else Invalid(e[2])
-            if isinstance(text, Unknown):
-                return text
-            parts.append(text)
-        if sum(len(p) for p in parts) > MAX_ITEMS:
-            return too_large(e[2])
-        return "".join(parts)
+        return _template(e, resolve)
     if kind == "unk":
         return Unknown(e[1])
     if kind == "call":
@@ -135,8 +123,38 @@ def run(e: Expr, resolve: Resolver) -> Any:
     return Unknown(str(e))
 
 
+def _template(e: Expr, resolve: Resolver) -> Any:
+    """A string template; with unknown parts, a ``Partial`` that keeps the known text
+    around them (a JSON policy whose ``Resource`` is another resource's ARN)."""
+    parts: list[Any] = []
+    first: Unknown | None = None
+    for part in e[1]:
+        if isinstance(part, str):
+            parts.append(part)
+            continue
+        value = run(part, resolve)
+        if isinstance(value, Unknown):
+            if isinstance(value, Invalid):
+                return value
+            first = first or value
+            parts.append(value)
+            continue
+        text = to_string(value, e[2]) if value is not None else Invalid(e[2])
+        if isinstance(text, Unknown):
+            return text
+        parts.append(text)
+    if sum(len(p) for p in parts if isinstance(p, str)) > MAX_ITEMS:
+        return too_large(e[2])
+    if first is not None:
+        return Partial(e[2], first.ref, tuple(parts))
+    return "".join(parts)
+
+
 def _path(value: Any, steps: list[Any], resolve: Resolver, text: str) -> Any:
     for step in steps:
+        if isinstance(value, Instance) and isinstance(step, str):
+            value = value.attribute(step, text)
+            continue
         if isinstance(value, Unknown):
             return value if isinstance(value, Invalid) else Unknown(text, value.ref)
         if isinstance(step, tuple):  # an index computed by an expression: a[var.k]
@@ -160,7 +178,7 @@ def _index(value: Any, step: Any, text: str) -> Any:
 
 
 def _splat(value: Any, steps: list[Any], resolve: Resolver, text: str) -> Any:
-    if isinstance(value, Unknown):
+    if isinstance(value, Unknown) and not isinstance(value, Instance):
         return value if isinstance(value, Invalid) else Unknown(text, value.ref)
     if value is None:
         return []
@@ -257,7 +275,9 @@ def _binary(op: str, left: Any, right: Any, text: str) -> Any:
             # Both operands must be bools, whatever the other one is.
             return a if isinstance(a, Invalid) else b if isinstance(b, Invalid) else Invalid(text)
         decisive = op == "||"
-        if a is decisive or b is decisive:
+        # Like Terraform, only a known left operand short-circuits: an unknown left one
+        # may turn out null, which is an error whatever the right one is.
+        if a is decisive or (b is decisive and not isinstance(a, Unknown)):
             return decisive
         blocked = _blocked(text, a, b)
         if blocked is not None:

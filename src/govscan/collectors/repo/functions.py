@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from govscan.collectors.repo.fn_json import JSON_FUNCTIONS
 from govscan.collectors.repo.fn_support import Function, as_list, blocked, strict
 from govscan.collectors.repo.fn_text import TEXT_FUNCTIONS
 from govscan.collectors.repo.values import (
@@ -108,10 +109,8 @@ def _element(items: Any, index: Any) -> Any:
 def _flatten(args: list[Any], text: str) -> Any:
     if len(args) != 1:
         return Invalid(text)
-    found = unknown_in(args[0])
-    if found is not None:
-        # An unknown element may itself be a list: the shape is not known.
-        return found if isinstance(found, Invalid) else Unknown(text, found.ref)
+    if isinstance(args[0], Unknown):
+        return _blocked_by(args[0], text)
     if not isinstance(args[0], list):
         return Invalid(text)
     out: list[Any] = []
@@ -125,10 +124,18 @@ def _flatten(args: list[Any], text: str) -> Any:
             if isinstance(item, list):
                 stack.append(iter(item))
                 break
+            if isinstance(item, Unknown):
+                # An unknown element may itself be a list: the shape is not known.
+                return _blocked_by(item, text)
+            # A map or scalar is one element, whatever unknowns it holds inside.
             out.append(item)
         else:
             stack.pop()
     return out
+
+
+def _blocked_by(value: Unknown, text: str) -> Unknown:
+    return value if isinstance(value, Invalid) else Unknown(text, value.ref)
 
 
 _MAX_COMPARED = 2_000
@@ -258,6 +265,7 @@ def _tomap(value: Any) -> dict[str, Any]:
 
 FUNCTIONS: dict[str, Function] = {
     **TEXT_FUNCTIONS,
+    **JSON_FUNCTIONS,
     "try": _try,
     "can": _can,
     "one": strict(_one, 1),

@@ -23,17 +23,32 @@ the budget a block is judged once, unexpanded, like a ``count`` not known
 before apply."""
 
 
+MAX_REFERENCED = 100_000
+"""Resource instances that references in one root module may enumerate in all: a
+module called 10,000 times that reads a resource with ``count = 10000`` must not
+build 10^8 values; past it such a reference is unknown (present)."""
+
+
 @dataclass(slots=True)
 class Budget:
     """Instances one root module may still expand to (shared by its module calls)."""
 
     remaining: int = MAX_INSTANCES
+    references: int = MAX_REFERENCED
+    """Instances references may still see (``aws_x.y[*]`` builds one value per
+    instance, in every module instance that reads it)."""
 
     def take(self, n: int) -> bool:
         """Spend ``n`` instances if the budget has them."""
         if n > self.remaining:
             return False
         self.remaining -= n
+        return True
+
+    def take_references(self, n: int) -> bool:
+        if n > self.references:
+            return False
+        self.references -= n
         return True
 
     def spend_one(self) -> None:
@@ -52,15 +67,17 @@ def instances(block: Any, resolve: Resolver, budget: Budget) -> list[tuple[str, 
         return [("", resolve)]
     each = block.attrs.get("for_each")
     if each is not None:
-        pairs = _each(evaluate(each, resolve))
+        pairs = each_pairs(evaluate(each, resolve))
         if pairs is not None and budget.take(len(pairs)):
-            return [(_key(k), _bound(resolve, "each", {"key": k, "value": v})) for k, v in pairs]
+            return [
+                (address_key(k), _bound(resolve, "each", {"key": k, "value": v})) for k, v in pairs
+            ]
         return [("", resolve)]
     budget.spend_one()
     return [("", resolve)]
 
 
-def _each(items: Any) -> list[tuple[str, Any]] | None:
+def each_pairs(items: Any) -> list[tuple[str, Any]] | None:
     """Key and value per instance of a ``for_each``: a map's entries, or a set of
     strings' elements (key and value both the element); None when not static."""
     if isinstance(items, dict):
@@ -70,7 +87,7 @@ def _each(items: Any) -> list[tuple[str, Any]] | None:
     return None
 
 
-def _key(key: str) -> str:
+def address_key(key: str) -> str:
     """``["eu"]``, quoted and escaped as in a Terraform address."""
     return f"[{json.dumps(key, ensure_ascii=False)}]"
 

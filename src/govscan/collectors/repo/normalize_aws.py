@@ -73,19 +73,28 @@ class Companions:
     def __init__(self, resources: Iterable[TfResource]) -> None:
         self.by_target: dict[tuple[str, str], list[TfResource]] = defaultdict(list)
         self.kinds: set[str] = set()
-        self.unplaced: dict[str, list[TfResource]] = defaultdict(list)
-        """Companions whose target is not known before apply (``var.sg_id``): any
-        resource of the kind they configure may be theirs."""
+        self.unplaced: dict[str, list[tuple[TfResource, str | None]]] = defaultdict(list)
+        """Companions whose target is not known before apply (``var.sg_id``: any
+        resource of the kind they configure may be theirs, scope None), or names a
+        resource of this module instance that does not exist as written (scope: that
+        module instance, whose every resource of the kind may be theirs)."""
+        resources = list(resources)
+        exists = {a for r in resources for a in (r.address, _INSTANCE_KEY.sub("", r.address))}
         for r in resources:
             for arg in _TARGET_ARGS:
                 if arg not in r.block.attrs:
                     continue
                 value = r.get(arg)
-                target = _ref(value) or (f"name:{value}" if isinstance(value, str) else "")
-                if target and value != "":
+                ref = _ref(value)
+                target = ref or (f"name:{value}" if isinstance(value, str) else "")
+                if target and value != "" and (not ref or ref in exists or not _managed(ref)):
                     self.by_target[(r.type, target)].append(r)
+                elif target and value != "":
+                    # A reference govscan could not follow to an instance (an index
+                    # it did not resolve): never "no rules" for its module's groups.
+                    self.unplaced[r.type].append((r, _module_of(r)))
                 elif isinstance(value, Unknown):
-                    self.unplaced[r.type].append(r)
+                    self.unplaced[r.type].append((r, None))
                 else:
                     continue
                 self.kinds.add(r.type)
@@ -119,12 +128,26 @@ class Companions:
                 return Unknown(f"{c.address}: {blocks} iterates over a value not known")
         if kind not in self.kinds:
             return None
-        for c in self.unplaced.get(kind, ()):
+        for c, scope in self.unplaced.get(kind, ()):
+            if scope is not None and _module_of(target) != scope:
+                continue
             arg = next(a for a in _TARGET_ARGS if a in c.block.attrs)
             value = c.get(arg)
             text = value.text if isinstance(value, Unknown) else "?"
             return Unknown(f"{c.address} configures the resource {arg} = {text}")
         return None
+
+
+def _managed(address: str) -> bool:
+    """Whether an address names a managed resource (not a data source)."""
+    last = address.rsplit("module.", 1)[-1] if "module." in address else address
+    return not (address.startswith("data.") or ".data." in f".{last}")
+
+
+def _module_of(r: Any) -> str:
+    """The module instance a resource is declared in (``module.a[0].``; ``""``)."""
+    module = getattr(r, "module", "")  # a plan's resources have none
+    return module if isinstance(module, str) else ""
 
 
 _S3_COMPANIONS = {

@@ -7,10 +7,10 @@ defaults in ``aws_defaults``, unknown values pass through for ``unknowns.split``
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from govscan.collectors.repo.aws_defaults import default
+from govscan.collectors.repo.documents import document, grants_admin, principals
 from govscan.collectors.repo.hcl import Unknown
 from govscan.collectors.repo.terraform import TfResource
 from govscan.collectors.repo.unknowns import (
@@ -151,16 +151,10 @@ def ecr(r: TfResource, _: Companions) -> Normalised:
 
 
 def iam_policy(r: TfResource, _: Companions) -> Normalised | None:
-    from govscan.collectors.aws.iam import grants_admin
-
-    doc = r.get("policy")
-    if isinstance(doc, Unknown):
-        return "aws.iam.policy", {"policy_name": as_str(r.get("name")), "allows_admin": doc}
-    if not isinstance(doc, str):
-        return None
-    try:
-        parsed = json.loads(doc)
-    except ValueError:
+    # Unknown leaves (a template's or jsonencode's references) stay unknown; the
+    # known statements decide what they can.
+    parsed = document(r.get("policy"))
+    if parsed is None:
         return None
     return "aws.iam.policy", {
         "policy_name": as_str(r.get("name")),
@@ -203,31 +197,14 @@ def cloudfront(r: TfResource, _: Companions) -> Normalised:
 
 
 def iam_role(r: TfResource, _: Companions) -> Normalised | None:
-    doc = r.get("assume_role_policy")
-    if isinstance(doc, Unknown):
-        return "aws.iam.role", {
-            "role_name": as_str(r.get("name")),
-            "trusted_principals": doc,
-            "trusts_everyone": doc,
-        }
-    if not isinstance(doc, str):
+    parsed = document(r.get("assume_role_policy"))
+    if parsed is None:
         return None
-    try:
-        statements = json.loads(doc).get("Statement", [])
-    except (ValueError, AttributeError):
-        return None
-    principals: list[str] = []
-    for st in statements if isinstance(statements, list) else [statements]:
-        p = st.get("Principal", {}) if isinstance(st, dict) else {}
-        if isinstance(p, str):
-            principals.append(p)
-        elif isinstance(p, dict):
-            for v in p.values():
-                principals.extend(str(x) for x in (v if isinstance(v, list) else [v]))
+    trusted = principals(parsed)
     return "aws.iam.role", {
         "role_name": as_str(r.get("name")),
-        "trusted_principals": sorted(set(principals)),
-        "trusts_everyone": "*" in principals,
+        "trusted_principals": trusted,
+        "trusts_everyone": trusted if isinstance(trusted, Unknown) else "*" in trusted,
     }
 
 

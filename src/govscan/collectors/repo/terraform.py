@@ -23,6 +23,7 @@ from govscan.collectors.repo.hcl import (
 from govscan.collectors.repo.hcl_json import parse_json
 from govscan.collectors.repo.instances import Budget, instances
 from govscan.collectors.repo.modpaths import is_local, module_target, roots_of
+from govscan.collectors.repo.references import resource_value
 from govscan.collectors.repo.tf_providers import (
     Scope,
     TfProvider,
@@ -59,6 +60,8 @@ class TfResource:
     instances_unknown: str = ""
     """Why the block's ``count``/``for_each`` (or its module call's) is not known
     before apply; non-empty means every control on it reports ``error``."""
+    module: str = ""
+    """The module instance's address prefix (``module.a[0].``; ``""`` at the root)."""
 
     def attrs(self) -> dict[str, Any]:
         return {n: evaluate(h, self.resolve) for n, h in self.block.attrs.items()}
@@ -139,8 +142,11 @@ def load_module(
     variables: dict[str, Any] = {}
     locals_h: dict[str, Any] = {}
     local_at: dict[str, tuple[str, int]] = {}
+    declared: dict[tuple[str, str], Block] = {}
     for at, b in parsed:
-        if b.type == "variable" and b.labels:
+        if b.type == "resource" and len(b.labels) == 2:
+            declared.setdefault((b.labels[0], b.labels[1]), b)
+        elif b.type == "variable" and b.labels:
             variables[b.labels[0]] = b.attrs.get("default")
         elif b.type == "locals":
             locals_h.update(b.attrs)
@@ -156,20 +162,22 @@ def load_module(
     def resolve(kind: str, name: str) -> Any:
         if kind == "module" and name in out.called:
             return out.called[name]
-        if kind not in ("var", "local"):
-            return outside(kind, name, prefix)
         key = (kind, name)
+        if kind not in ("var", "local") and key not in declared:
+            return outside(kind, name, prefix)
         if key in cache:
             return cache[key]
         if key in active:
-            return Unknown(f"{kind}.{name}")  # a cycle
+            return outside(kind, name, prefix) if key in declared else Unknown(f"{kind}.{name}")
         if len(active) >= MAX_REFERENCE_DEPTH:
             first = (parsed[0][0], 1) if parsed else (directory.name, 1)
             path, line = local_at.get(name, first) if kind == "local" else first
             why = f"values refer to each other more than {MAX_REFERENCE_DEPTH} deep ({kind}.{name})"
             raise FileProblem(path, line, f"{why}; the module is not judged")
         active.add(key)
-        if kind == "var":
+        if key in declared:
+            value = resource_value(declared[key], resolve, prefix, budget)
+        elif kind == "var":
             value = (
                 given[name]
                 if name in given
@@ -217,6 +225,7 @@ def load_module(
                         calls,
                         scope.get(ref or default_provider(rtype)),
                         instances_unknown=instances_unknown(b, resolve, key),
+                        module=prefix,
                     )
                 )
         elif b.type == "terraform":

@@ -17,7 +17,9 @@ Rules (documented in docs/repo.md, "Unknown values"):
   value*: the path keeps the reference text as a placeholder, so presence tests
   still answer; any other unknown is not present at all;
 - a list with unknown items is present with as many items as it is written
-  with (unknown items hold their expression text as placeholders).
+  with (unknown items hold their expression text as placeholders); each such
+  item is also recorded as ``path[i]``, so a check its known items decide
+  (``every`` rule closed, one known rule open) is judged on them.
 """
 
 from __future__ import annotations
@@ -102,6 +104,12 @@ def _split(fields: Mapping[str, Any], prefix: str, unknown: dict[str, str]) -> d
             found = first_unknown(value)
             if found is not None:
                 unknown[path] = reason(found)
+                # Which items are open: a check the known items decide (one open
+                # database port among unknown rules) is judged on them.
+                for i, item in enumerate(value):
+                    item_unknown = first_unknown(item)
+                    if item_unknown is not None:
+                        unknown[f"{path}[{i}]"] = reason(item_unknown)
             # The list itself is there with as many items as written (presence and
             # emptiness answer), but no test of its content is judged.
             data[key] = _placeheld(value)

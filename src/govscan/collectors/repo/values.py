@@ -4,7 +4,8 @@ conversions between strings, numbers and booleans."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -26,6 +27,32 @@ class Invalid(Unknown):
     """An expression Terraform would reject (an index out of range, a missing map key,
     ``one()`` of two elements). ``try()`` and ``can()`` move on from it; everywhere
     else it is as unknown as any other ``Unknown``."""
+
+
+@dataclass(frozen=True)
+class Instance(Unknown):
+    """A resource instance of the same module instance as a reference sees it
+    (``aws_vpc.main``, ``aws_sg.this[0]``): present, and unknown as a whole, but an
+    attribute read from it (``.cidr_block``) may be known before apply (see
+    ``references``)."""
+
+    lookup: Callable[[str, str], Any] | None = field(default=None, compare=False, repr=False)
+    """``(attribute, expression text)`` -> the attribute's value."""
+
+    def attribute(self, name: str, text: str) -> Any:
+        return self.lookup(name, text) if self.lookup else Unknown(text, self.ref)
+
+
+@dataclass(frozen=True)
+class Partial(Unknown):
+    """A value whose structure is known and some of whose leaves are not: a JSON
+    document built by a template or ``jsonencode()`` around a reference. As a value
+    it is unknown like any other; ``documents.document`` reads its structure."""
+
+    parts: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    """A template's pieces (strings and unknowns, in order), or one decoded value
+    with unknown leaves (``jsonencode``: ``(value,)`` with ``encoded`` true)."""
+    encoded: bool = False
 
 
 Scalar = str | int | float | bool | None
