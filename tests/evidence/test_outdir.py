@@ -232,3 +232,20 @@ def test_old_files_are_removed_only_after_the_swap(tmp_path: Path) -> None:
     assert "results.sarif" not in names and "results.csv" in names
     assert SIGNATURE not in names
     assert verify_bundle(out).ok
+
+
+def test_runs_into_sibling_directories_go_ahead_side_by_side(tmp_path: Path) -> None:
+    with claim_output_dir(tmp_path / "a") as a, claim_output_dir(tmp_path / "b") as b:
+        assert a.staging.is_dir() and b.staging.is_dir()
+        a.commit()
+        b.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
+
+
+def test_a_staging_directory_left_by_a_killed_run_does_not_block(tmp_path: Path) -> None:
+    leftover = tmp_path / ".out.govscan-tmp-0123456789ab"
+    leftover.mkdir()
+    (leftover / "results.json").write_text("{}")
+    assert verify_bundle(make_bundle(tmp_path / "out")).ok
+    # never deleted: a repository could commit a directory with that name
+    assert (leftover / "results.json").read_text() == "{}"

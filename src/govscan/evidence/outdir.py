@@ -14,8 +14,12 @@ Rules (contract, see docs/evidence.md):
   in, and the old one's listed files (and then its directory, if empty)
   removed. A run that fails or is interrupted removes its staging directory
   and nothing else.
-* An exclusive ``flock`` on the parent directory, held for the whole run, makes
-  a second govscan writing beside it fail at once instead of interleaving.
+* Two runs into the same directory never interleave. The run's staging
+  directory carries an exclusive ``flock`` for the whole run; claiming (checking
+  the target and the other staging directories, creating one's own) and the
+  final swap each happen under a short ``flock`` on the parent directory. A
+  second run into the same target finds a locked staging directory and fails at
+  once; runs into sibling directories of one parent go ahead side by side.
 """
 
 from __future__ import annotations
@@ -98,18 +102,16 @@ class OutputDir:
         """Names the current bundle holds (``None``: no directory yet)."""
         self._ident: tuple[int, int] | None = None
         self._check_target()
-        self._lock()
-        try:
+        with self._parent_locked(wait=True):
             self._inspect(require_bundle)
+            self._refuse_if_running()
             token = secrets.token_hex(6)
             self.staging = self.parent / f".{self.target.name}.{_STAGING}-{token}"
             try:
                 self.staging.mkdir()  # fails if the name exists: it is ours alone
             except OSError as exc:
                 raise StorageError.writing(self.staging, exc) from None
-        except BaseException:
-            self._unlock()
-            raise
+            self._lock_fd = _try_flock(self.staging)
 
     @property
     def excluded(self) -> tuple[str, ...]:
@@ -134,28 +136,48 @@ class OutputDir:
                 f"cannot create output directory {self.target}: {exc.strerror}"
             ) from None
 
-    def _lock(self) -> None:
-        try:
-            import fcntl
-        except ImportError:  # no flock on this platform: run unlocked
-            return
+    @contextlib.contextmanager
+    def _parent_locked(self, *, wait: bool) -> Iterator[None]:
+        """Hold the parent directory's lock for a short critical section (claiming or
+        swapping); other runs only ever hold it as briefly, so waiting is cheap."""
         try:
             fd = os.open(self.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
         except OSError as exc:
             raise UsageError(f"cannot open {self.parent} to lock it: {exc.strerror}") from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise UsageError(
-                f"{self.target}: another govscan run is writing into {self.parent}; "
-                "wait for it to finish or choose another --output-dir"
-            ) from None
-        except OSError as exc:  # a file system without locks (some network mounts)
-            os.close(fd)
-            log.warning("cannot lock %s (%s); running without the lock", self.parent, exc.strerror)
-            return
-        self._lock_fd = fd
+            _flock(fd, wait=wait)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the flock
+
+    def _busy(self) -> str:
+        return (
+            f"{self.target}: another govscan run is writing into it; "
+            "wait for it to finish or choose another --output-dir"
+        )
+
+    def _refuse_if_running(self) -> None:
+        """Fail when a live run holds a staging directory for the same target.
+
+        A staging directory left by a killed run is not locked; it is left alone
+        (a repository could commit a look-alike, so govscan never deletes one)."""
+        prefix = f".{self.target.name}.{_STAGING}-"
+        with os.scandir(self.parent) as it:
+            others = [e.name for e in it if e.name.startswith(prefix)]
+        for name in others:
+            try:
+                fd = os.open(
+                    self.parent / name,
+                    os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_NOFOLLOW | os.O_CLOEXEC,
+                )
+            except OSError:
+                continue  # not a directory of ours
+            try:
+                if _flock(fd, wait=False) is False:
+                    raise UsageError(self._busy())
+            finally:
+                os.close(fd)
+            log.info("ignoring %s, left behind by an interrupted run", self.parent / name)
 
     def _unlock(self) -> None:
         if self._lock_fd is not None:
@@ -195,6 +217,10 @@ class OutputDir:
 
     def commit(self) -> None:
         """Swap the finished staging directory in for the target."""
+        with self._parent_locked(wait=True):
+            self._swap()
+
+    def _swap(self) -> None:
         names, ident, problem = self._current()
         if problem is not None or ident != self._ident:
             raise StorageError(
@@ -236,6 +262,32 @@ class OutputDir:
                 shutil.rmtree(self.staging, ignore_errors=True)
         finally:
             self._unlock()
+
+
+def _flock(fd: int, *, wait: bool) -> bool | None:
+    """Take an exclusive flock: True when taken, False when another holds it, None
+    when the platform or file system has no locks (the run then goes on unlocked)."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    except OSError as exc:  # a file system without locks (some network mounts)
+        log.warning("cannot lock (%s); running without the lock", exc.strerror)
+        return None
+    return True
+
+
+def _try_flock(path: Path) -> int | None:
+    """An open descriptor of ``path`` holding its exclusive flock, or None without locks."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
+    if _flock(fd, wait=False):
+        return fd
+    os.close(fd)
+    return None
 
 
 @contextlib.contextmanager
