@@ -20,6 +20,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -36,7 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 
 clean:
-	rm -rf $(VENV) build dist govscan-demo govscan-results .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build dist govscan-demo govscan-results .mypy_cache .ruff_cache .pytest_cache .import_linter_cache
 
 schemas: $(STAMP)
 	$(BIN)/govscan schema control > src/govscan/data/schemas/control.schema.json

@@ -28,12 +28,10 @@ HERE = Path(__file__).resolve().parent
 def run_once(src: Path, script: str, args: list[str]) -> list[dict[str, Any]]:
     env = {**os.environ, "PYTHONPATH": str(src)}
     proc = subprocess.run(
-        [sys.executable, str(HERE / script), *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
+        [sys.executable, str(HERE / script), *args], capture_output=True, text=True, env=env
     )
+    if proc.returncode != 0:
+        sys.exit(f"{script} failed with {src}:\n{proc.stderr[-3000:]}")
     return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
 
 

@@ -19,6 +19,8 @@ from typing import Any, cast
 from govscan.runinfo import ApiCall as ApiCall
 from govscan.runinfo import RunInfo as RunInfo
 from govscan.runinfo import Target as Target
+from govscan.typespecs import FieldSpec as FieldSpec
+from govscan.typespecs import ResourceTypeSpec as ResourceTypeSpec
 
 
 class Severity(enum.Enum):

@@ -80,8 +80,9 @@ def _load_catalog(
     from govscan.catalog.controls import load_control_dirs
     from govscan.catalog.policies import load_policy, select_controls
     from govscan.catalog.renames import renamed_references
+    from govscan.collectors.declared import resource_types
 
-    control_set, problems = load_control_dirs(controls_dirs)
+    control_set, problems = load_control_dirs(controls_dirs, resource_types=resource_types())
     if problems:
         raise ValidationError(problems)
     policy = load_policy(
@@ -105,7 +106,7 @@ def _load_catalog(
 
 
 def _check_params(controls: Sequence[Control], policy: Policy) -> None:
-    from govscan.engine.conditions import check_params
+    from govscan.language.reads import check_params
 
     for c in controls:
         for name in sorted(check_params(c.check)):
@@ -275,9 +276,9 @@ def _scan_into(
     """Collect, judge and write the whole bundle into ``out_dir`` (a fresh directory);
     old control ids inline suppressions name are added to ``renamed``."""
     from govscan.engine.scan import ScanOptions, run_scan
-    from govscan.evidence.bundle import write_bundle
     from govscan.evidence.files import RESOURCES
     from govscan.evidence.resources import ResourceWriter
+    from govscan.render import write_scan_bundle
     from govscan.reporters.interface import ReportOptions
 
     if config.as_of is not None:
@@ -322,7 +323,7 @@ def _scan_into(
             run=redactor.run(scan.run),
             errors=tuple(redactor.error(e) for e in scan.errors),
         )
-    write_bundle(
+    write_scan_bundle(
         scan,
         out_dir,
         config.formats,

@@ -17,9 +17,10 @@ def policy_schema() -> dict[str, Any]:
 
 def schema(kind: str) -> dict[str, Any]:
     if kind == "control":
-        from govscan.catalog.controls import control_schema
+        from govscan.catalog.control_schema import control_schema
+        from govscan.collectors.declared import resource_types
 
-        return control_schema()
+        return control_schema(resource_types())
     if kind == "policy":
         return policy_schema()
     path = data_dir() / "schemas" / f"{kind}.schema.json"

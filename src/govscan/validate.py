@@ -54,6 +54,7 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], dict[str, int]
     from govscan.catalog.controls import display_path as _display
     from govscan.catalog.controls import load_control_dirs, validate_control_documents
     from govscan.catalog.policies import load_policy, validate_policy_document
+    from govscan.collectors.declared import resource_types
 
     if not paths:
         paths = [content_dir("controls"), content_dir("policies")]
@@ -74,10 +75,11 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], dict[str, int]
             continue
         docs[_kind(doc, f)].append((f, doc))
 
-    controls, found = validate_control_documents(d for _, d in docs["control"])
+    types = resource_types()
+    controls, found = validate_control_documents((d for _, d in docs["control"]), types)
     problems.extend(found)
     counts["controls"] += len(docs["control"])
-    builtin, _ = load_control_dirs([])
+    builtin, _ = load_control_dirs([], resource_types=types)
     # Old ids (``replaces``) stay valid names for waivers and selections.
     known = builtin.known_ids() | {i for c in controls for i in (c.id, *c.replaces)}
     for path, doc in docs["policy"]:

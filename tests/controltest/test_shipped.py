@@ -8,8 +8,8 @@ from collections import defaultdict
 import jsonschema
 import yaml
 
+from govscan.catalog.case_schema import file_json_schema
 from govscan.controltest import load_suite, run_cli
-from govscan.controltest.schema import file_json_schema
 from govscan.model import Status
 from govscan.paths import content_dir
 

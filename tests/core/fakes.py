@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from govscan.catalog.resource_types import FieldSpec, ResourceTypeSpec
 from govscan.collectors.interface import CollectionPlan, Collector, Item
-from govscan.model import CollectionError, Resource, ResourceRef, Target
+from govscan.model import (
+    CollectionError,
+    FieldSpec,
+    Resource,
+    ResourceRef,
+    ResourceTypeSpec,
+    Target,
+)
 
 THING = "fake.thing"
 OTHER = "fake.other"

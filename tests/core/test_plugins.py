@@ -19,7 +19,7 @@ from govscan.collectors.interface import CollectionPlan, Collector, CollectorOpt
 
 PLUGIN = """
 from typing import ClassVar
-from govscan.catalog.resource_types import FieldSpec, ResourceTypeSpec
+from govscan.model import FieldSpec, ResourceTypeSpec
 from govscan.collectors.interface import Collector
 from govscan.model import Resource, ResourceRef
 from govscan.reporters.interface import Reporter

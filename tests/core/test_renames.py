@@ -12,6 +12,7 @@ import pytest
 from govscan.catalog.controls import load_control_dirs, validate_control_documents
 from govscan.catalog.policies import load_policy, select_controls
 from govscan.catalog.yamlsource import parse_yaml
+from govscan.collectors.declared import resource_types
 from govscan.engine.waivers import WaiverIndex, inline_suppression
 from govscan.model import Resource, Severity, Status, Waiver
 from govscan.runner import ScanConfig, ScanOutcome, run
@@ -47,7 +48,7 @@ def _dir(root: Path, name: str, files: dict[str, str]) -> Path:
 
 def test_a_control_records_the_ids_it_replaces(tmp_path: Path) -> None:
     controls = _dir(tmp_path, "controls", {"c.yaml": _control(NEW, OLD)})
-    loaded, problems = load_control_dirs([controls])
+    loaded, problems = load_control_dirs([controls], resource_types=resource_types())
     assert problems == []
     assert loaded.controls[NEW].replaces == (OLD,)
     assert loaded.aliases == {OLD: NEW}
@@ -77,13 +78,13 @@ def test_a_control_records_the_ids_it_replaces(tmp_path: Path) -> None:
 )
 def test_an_old_id_must_name_nothing_else(files: dict[str, str], want: str) -> None:
     docs = [parse_yaml(text, name) for name, text in files.items()]
-    _, problems = validate_control_documents(docs)
+    _, problems = validate_control_documents(docs, resource_types())
     assert [str(p) for p in problems if want in str(p)], problems
 
 
 def test_an_old_id_colliding_in_one_folder_stops_loading(tmp_path: Path) -> None:
     controls = _dir(tmp_path, "c", {"a.yaml": _control(NEW, OLD), "b.yaml": _control(OLD)})
-    _, problems = load_control_dirs([controls])
+    _, problems = load_control_dirs([controls], resource_types=resource_types())
     assert [p.line for p in problems] == [7], problems
     assert "which is the id of a control" in problems[0].message
 
@@ -93,7 +94,7 @@ def test_a_later_folder_still_using_the_old_id_overrides_the_renamed_control(
 ) -> None:
     first = _dir(tmp_path, "first", {"new.yaml": _control(NEW, OLD)})
     second = _dir(tmp_path, "second", {"mine.yaml": _control(OLD, title="My own")})
-    loaded, problems = load_control_dirs([first, second])
+    loaded, problems = load_control_dirs([first, second], resource_types=resource_types())
     assert problems == []
     assert OLD not in loaded.controls
     assert loaded.controls[NEW].title == "My own"
@@ -108,7 +109,7 @@ def _renamed_control(tmp_path: Path) -> Path:
 
 def test_selections_and_severity_overrides_naming_the_old_id_apply(tmp_path: Path) -> None:
     controls = _renamed_control(tmp_path)
-    loaded, _ = load_control_dirs([controls])
+    loaded, _ = load_control_dirs([controls], resource_types=resource_types())
     policy_file = tmp_path / "p.yaml"
     policy_file.write_text(f"name: p\nselect: [{{ids: ['{OLD}']}}]\nseverity: {{{OLD}: low}}\n")
     policy = load_policy(str(policy_file), known_controls=loaded.known_ids())
@@ -119,7 +120,7 @@ def test_selections_and_severity_overrides_naming_the_old_id_apply(tmp_path: Pat
 
 
 def test_waivers_and_suppressions_naming_the_old_id_apply(tmp_path: Path) -> None:
-    loaded, _ = load_control_dirs([_renamed_control(tmp_path)])
+    loaded, _ = load_control_dirs([_renamed_control(tmp_path)], resource_types=resource_types())
     control = loaded.controls[NEW]
     waiver = Waiver(control=OLD, resources=("t/*",), reason="accepted", owner="ops")
     index = WaiverIndex([waiver], date(2026, 1, 1), [control])
@@ -222,7 +223,7 @@ def test_a_scan_naming_only_current_ids_notes_nothing(
 def test_only_patterns_that_need_an_old_id_are_noted(tmp_path: Path) -> None:
     from govscan.catalog.renames import renamed_references
 
-    loaded, _ = load_control_dirs([_renamed_control(tmp_path)])
+    loaded, _ = load_control_dirs([_renamed_control(tmp_path)], resource_types=resource_types())
     controls = list(loaded.controls.values())
     assert renamed_references([OLD, "fake.thing.*", NEW], controls) == {OLD: NEW}
     assert renamed_references(["fake.thing.encrypted", "fake.thing.encrypted-*"], []) == {}

@@ -11,8 +11,8 @@ import pytest
 
 from govscan.catalog.policies import load_policy
 from govscan.engine.messages import render_message
-from govscan.engine.operators import OPERATORS
 from govscan.engine.scan import Evaluator
+from govscan.language.operators import OPERATORS
 from govscan.model import Control, Resource, ResourceRef, Severity, Status
 from tests.dsgvo.conftest import Tables
 

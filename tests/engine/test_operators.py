@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from govscan.engine.conditions import EvalContext, compile_check, validate_check
-from govscan.engine.operators import operator_names
+from govscan.language.operators import operator_names
 
 CTX = EvalContext(as_of=datetime(2026, 11, 24, tzinfo=UTC), params={"ports": [22, 3389]})
 

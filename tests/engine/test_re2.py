@@ -14,15 +14,15 @@ from govscan.catalog.policies import load_policy, select_controls, validate_poli
 from govscan.catalog.yamlsource import parse_yaml
 from govscan.cli import cli
 from govscan.engine.conditions import EvalContext, compile_check, validate_check
-from govscan.engine.patterns import (
+from govscan.engine.waivers import WaiverIndex, inline_suppression
+from govscan.errors import ValidationError
+from govscan.language.patterns import (
     MAX_PATTERN_LENGTH,
     PatternError,
     compile_glob,
     compile_regex,
     glob_matches,
 )
-from govscan.engine.waivers import WaiverIndex, inline_suppression
-from govscan.errors import ValidationError
 from govscan.model import Control, Severity, Waiver
 
 CTX = EvalContext(as_of=datetime(2026, 6, 30, tzinfo=UTC))

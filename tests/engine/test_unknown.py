@@ -16,10 +16,10 @@ from click.testing import CliRunner
 from govscan.cli import cli
 from govscan.config import load_config, merge_scan_options
 from govscan.engine.conditions import Read, check_fields, check_reads, render_message
-from govscan.engine.reads import unknown_reads
 from govscan.engine.scan import Evaluator
 from govscan.engine.spool import ResultSpool
 from govscan.errors import ExitCode, ValidationError
+from govscan.language.reads import unknown_reads
 from govscan.model import (
     Control,
     Policy,

@@ -7,10 +7,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from govscan.evidence.bundle import write_bundle
 from govscan.evidence.files import RESOURCES
 from govscan.evidence.outdir import claim_output_dir
 from govscan.evidence.resources import ResourceWriter
+from govscan.render import write_scan_bundle
 from govscan.reporters.interface import ReportOptions
 from tests.reporters.sample_scan import sample_resources, sample_scan
 
@@ -44,7 +44,7 @@ def make_bundle(
         with ResourceWriter(claim.staging / RESOURCES) as sink:
             for resource in sample_resources():
                 sink.write(resource)
-        write_bundle(
+        write_scan_bundle(
             sample_scan(),
             claim.staging,
             formats,

@@ -8,10 +8,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from govscan.errors import EvidenceError, UsageError
-from govscan.evidence.bundle import load_scan, render_formats, write_bundle, write_step_summary
+from govscan.evidence.bundle import load_scan
 from govscan.evidence.files import API_CALLS, CONTROLS, RESOURCES, RESULTS
 from govscan.evidence.manifest import MANIFEST, MARKER, MARKER_BYTES, SIGNATURE
 from govscan.evidence.verify import verify_bundle
+from govscan.render import render_formats, write_scan_bundle, write_step_summary
 from govscan.reporters.interface import ReportOptions
 from govscan.reporters.markdown import MarkdownReporter
 from govscan.reporters.registry import get_reporter
@@ -154,7 +155,7 @@ def test_a_bad_key_fails_before_anything_is_written(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(UsageError):
-        write_bundle(
+        write_scan_bundle(
             sample_scan(), out, ["json"], ReportOptions(), sign_key_pem=b"garbage", environ={}
         )
     assert list(out.iterdir()) == []
@@ -165,7 +166,7 @@ def test_step_summary_is_appended_when_the_variable_is_set(tmp_path: Path) -> No
     summary.write_text("earlier step\n")
     out = tmp_path / "out"
     out.mkdir()
-    write_bundle(
+    write_scan_bundle(
         sample_scan(), out, ["json"], ReportOptions(), environ={"GITHUB_STEP_SUMMARY": str(summary)}
     )
     expected = MarkdownReporter().render(sample_scan(), ReportOptions()).decode()

@@ -21,7 +21,7 @@ from govscan.collectors.repo.unknowns import (
     reason,
     split,
 )
-from govscan.engine.paths import getter
+from govscan.language.paths import getter
 
 DOCS = Path(__file__).parents[2] / "docs" / "repo.md"
 

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from govscan.catalog.renames import replaced_id_problem, resolve_renames
+from govscan.catalog.resource_types import builtin_resource_types
 from govscan.catalog.yamlsource import Pointer, YamlDocument, YamlSyntaxError, load_yaml
 from govscan.errors import Problem
-from govscan.model import Control, Severity
+from govscan.language.check import validate_check
+from govscan.model import Control, ResourceTypeSpec, Severity
 from govscan.paths import content_dir
 
 log = logging.getLogger(__name__)
@@ -79,11 +81,11 @@ class _Context:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _context() -> _Context:
+def _context(resource_types: Mapping[str, ResourceTypeSpec] | None) -> _Context:
     from govscan.catalog.frameworks import load_frameworks
-    from govscan.catalog.resource_types import all_resource_types
 
-    return _Context(frameworks=load_frameworks(), resource_types=all_resource_types())
+    types = builtin_resource_types() if resource_types is None else resource_types
+    return _Context(frameworks=load_frameworks(), resource_types=types)
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
@@ -94,8 +96,6 @@ def _suggest(word: str, options: Iterable[str]) -> str:
 def parse_control(doc: YamlDocument, ctx: _Context) -> Control | None:
     """Validate one parsed control file; append problems to ``ctx`` and return the control
     when it is usable."""
-    from govscan.engine.conditions import validate_check
-
     before = len(ctx.problems)
     ctx.problems.extend(doc.duplicates)
     data = doc.data
@@ -250,10 +250,16 @@ def display_path(path: Path) -> str:
 
 
 def load_control_dirs(
-    dirs: Sequence[Path], *, include_builtin: bool = True
+    dirs: Sequence[Path],
+    *,
+    include_builtin: bool = True,
+    resource_types: Mapping[str, ResourceTypeSpec] | None = None,
 ) -> tuple[ControlSet, list[Problem]]:
-    """Load built-in controls, then each user folder in order (later ones override)."""
-    ctx = _context()
+    """Load built-in controls, then each user folder in order (later ones override).
+
+    ``resource_types``: the types a control may name (the collectors' declarations,
+    :func:`govscan.collectors.declared.resource_types`); the built-in ones by default."""
+    ctx = _context(resource_types)
     controls: dict[str, Control] = {}
     origin_dir: dict[str, str] = {}
     overridden: dict[str, tuple[str, str]] = {}
@@ -316,9 +322,11 @@ def _with_renames(
     return found, [*problems, *done.problems]
 
 
-def validate_control_documents(docs: Iterable[YamlDocument]) -> tuple[list[Control], list[Problem]]:
+def validate_control_documents(
+    docs: Iterable[YamlDocument], resource_types: Mapping[str, ResourceTypeSpec] | None = None
+) -> tuple[list[Control], list[Problem]]:
     """Validate already-parsed control documents (used by ``govscan validate``)."""
-    ctx = _context()
+    ctx = _context(resource_types)
     out: list[Control] = []
     seen: dict[str, str] = {}
     docs_seen: dict[str, YamlDocument] = {}
@@ -339,62 +347,3 @@ def validate_control_documents(docs: Iterable[YamlDocument]) -> tuple[list[Contr
         docs_seen[control.id] = doc
     found, problems = _with_renames({c.id: c for c in out}, {}, {}, docs_seen, ctx.problems)
     return list(found.controls.values()), problems
-
-
-def control_schema() -> dict[str, Any]:
-    """JSON Schema (2020-12) of a control file, for editors and ``govscan schema control``."""
-    from govscan.catalog.frameworks import load_frameworks
-    from govscan.catalog.resource_types import all_resource_types
-    from govscan.engine.conditions import check_json_schema
-
-    check_schema = check_json_schema()
-    check = {"$ref": "#/$defs/condition"}
-    fw_props = {
-        key: {
-            "type": "array",
-            "minItems": 1,
-            "items": {"type": "string"},
-            "description": framework.title,
-        }
-        for key, framework in load_frameworks().items()
-    }
-    props: dict[str, Any] = {
-        "id": {"type": "string", "pattern": ID_PATTERN},
-        "title": {"type": "string"},
-        "severity": {"enum": [s.value for s in Severity]},
-        "resource": {"enum": sorted(all_resource_types())},
-        "check": check,
-        "applies_when": check,
-        "frameworks": {
-            "type": "object",
-            "minProperties": 1,
-            "additionalProperties": False,
-            "properties": fw_props,
-        },
-        "description": {"type": "string"},
-        "remediation": {"type": "string"},
-        "message": {"type": "string"},
-        "tags": {"type": "array", "items": {"type": "string"}},
-        "references": {"type": "array", "items": {"type": "string"}},
-        "origins": {"type": "array", "items": {"enum": list(ORIGINS)}},
-        "replaces": {
-            "type": "array",
-            "uniqueItems": True,
-            "items": {"type": "string", "pattern": ID_PATTERN},
-        },
-        "tests": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/test_case"}},
-    }
-    for name, (_, _, desc) in FIELDS.items():
-        props[name] = {**props[name], "description": desc}
-    from govscan.controltest.schema import case_json_schema
-
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://govscan.dev/schemas/control.schema.json",
-        "title": "govscan control",
-        "$defs": {**check_schema["$defs"], "test_case": case_json_schema()},
-        "type": "object",
-        "additionalProperties": False,
-        "required": [n for n, (req, _, _) in FIELDS.items() if req],
-        "properties": props,
-    }

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from govscan.errors import UsageError
+from govscan.language.operators import OPERATORS, PrepareError
 from govscan.model import Control, Policy
 
 PARAM_TYPES = ("string", "integer", "number", "boolean", "list", "date")
@@ -155,8 +156,6 @@ def param_value_problems(
 ) -> list[str]:
     """Parameter values the operators that read them refuse (a regex RE2 cannot run, a
     network that does not parse), found before the scan rather than once per resource."""
-    from govscan.engine.operators import OPERATORS, PrepareError
-
     out: list[str] = []
     for control in controls:
         for tree in (control.check, control.applies_when):

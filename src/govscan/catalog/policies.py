@@ -20,8 +20,8 @@ from govscan.catalog.policy_validate import parse_expires
 from govscan.catalog.policy_validate import validate_policy_document as validate_policy_document
 from govscan.catalog.renames import matches_control
 from govscan.catalog.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
-from govscan.engine.patterns import glob_matches
 from govscan.errors import Problem, UsageError, ValidationError
+from govscan.language.patterns import glob_matches
 from govscan.model import Control, ParameterSpec, Policy, Selection, Severity, Waiver
 from govscan.paths import content_dir
 

@@ -25,9 +25,8 @@ from govscan.catalog.schema_problems import (
     schema_problems,
 )
 from govscan.catalog.yamlsource import Pointer, YamlDocument
-from govscan.engine.patterns import PatternError, glob_matches
-from govscan.engine.waivers import resource_pattern
 from govscan.errors import Problem, UsageError
+from govscan.language.patterns import PatternError, glob_matches, resource_pattern
 
 if TYPE_CHECKING:
     import jsonschema

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from govscan.catalog.yamlsource import YamlDocument
-from govscan.engine.patterns import glob_matches
 from govscan.errors import Problem
+from govscan.language.patterns import glob_matches
 from govscan.model import Control
 
 log = logging.getLogger(__name__)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import yaml
 
+from govscan.model import FieldSpec, ResourceTypeSpec
 from govscan.paths import data_dir
 
 log = logging.getLogger(__name__)
@@ -55,24 +55,6 @@ def value_matches(field_type: str, value: Any) -> bool:
     if field_type == "list":
         return isinstance(value, list)
     return True
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    type: str
-    """One of ``FIELD_TYPES``."""
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class ResourceTypeSpec:
-    name: str
-    """e.g. ``aws.s3.bucket``."""
-    provider: str
-    description: str = ""
-    regional: bool = True
-    fields: Mapping[str, FieldSpec] = field(default_factory=dict)
 
 
 def shape_problems(
@@ -143,18 +125,4 @@ def builtin_resource_types() -> Mapping[str, ResourceTypeSpec]:
     for path in sorted((data_dir() / "resource_types").glob("*.yaml")):
         with path.open(encoding="utf-8") as fh:
             types.update(_parse(yaml.safe_load(fh) or {}))
-    return types
-
-
-def all_resource_types() -> Mapping[str, ResourceTypeSpec]:
-    """Built-in types plus those declared by installed collector plugins."""
-    from govscan.collectors.interface import Collector
-    from govscan.plugins import COLLECTORS_GROUP, load
-
-    types = dict(builtin_resource_types())
-    for cls in load(COLLECTORS_GROUP, Collector).values():
-        try:
-            types.update(cls.resource_type_specs())
-        except Exception as exc:  # a plugin's bug must not stop validation
-            log.warning("collector %s: cannot list resource types: %s", cls.__name__, exc)
     return types

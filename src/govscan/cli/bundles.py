@@ -44,7 +44,7 @@ def report(
     sign_key: Path | None,
 ) -> None:
     """Re-render reports from an evidence bundle without scanning."""
-    from govscan.evidence.bundle import render_formats
+    from govscan.render import render_formats
     from govscan.reporters.interface import ReportOptions
     from govscan.reporters.registry import parse_formats
 

@@ -37,8 +37,9 @@ def controls() -> None:
 
 def _all_controls(dirs: Sequence[Path]) -> list[Any]:
     from govscan.catalog.controls import load_control_dirs
+    from govscan.collectors.declared import resource_types
 
-    control_set, problems = load_control_dirs(dirs)
+    control_set, problems = load_control_dirs(dirs, resource_types=resource_types())
     if problems:
         raise ValidationError(problems)
     return list(control_set.controls.values())

@@ -12,9 +12,13 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Mapping
 
+from govscan import plugins
+from govscan.catalog.resource_types import builtin_resource_types
 from govscan.collectors.interface import Collector
 from govscan.collectors.placeholders import PLACEHOLDERS
+from govscan.model import ResourceTypeSpec
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +29,6 @@ _memo: dict[tuple[tuple[str, type], ...], dict[str, type[Collector]]] = {}
 
 def declared() -> dict[str, type[Collector]]:
     """Name -> collector class: clouds first, then code, then those that run last."""
-    from govscan import plugins
-
     found: dict[str, type[Collector]] = {c.name: c for c in PLACEHOLDERS}
     found.update(plugins.load(plugins.COLLECTORS_GROUP, Collector))
     key = tuple(sorted(found.items(), key=lambda kv: kv[0]))
@@ -48,8 +50,6 @@ def _own(cls: type[Collector]) -> bool:
 
 
 def _without_conflicts(found: dict[str, type[Collector]]) -> dict[str, type[Collector]]:
-    from govscan import plugins
-
     taken: dict[str, str] = {}
     kept: dict[str, type[Collector]] = {}
     # govscan's own declarations claim their names first, then plugins by name.
@@ -94,3 +94,14 @@ def target_hint(collectors: dict[str, type[Collector]]) -> str:
             if o.target and o.flag:
                 hints.append(f"{o.flag} {o.metavar}" if o.metavar else o.flag)
     return ", ".join(hints)
+
+
+def resource_types() -> Mapping[str, ResourceTypeSpec]:
+    """Built-in resource types plus those declared by installed collector plugins."""
+    types = dict(builtin_resource_types())
+    for cls in plugins.load(plugins.COLLECTORS_GROUP, Collector).values():
+        try:
+            types.update(cls.resource_type_specs())
+        except Exception as exc:  # a plugin's bug must not stop validation
+            log.warning("collector %s: cannot list resource types: %s", cls.__name__, exc)
+    return types

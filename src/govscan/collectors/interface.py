@@ -20,8 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from govscan.catalog.resource_types import ResourceTypeSpec
-from govscan.model import ApiCall, CollectionError, Resource, Target
+from govscan.model import ApiCall, CollectionError, Resource, ResourceTypeSpec, Target
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from govscan.catalog.resource_types import ResourceTypeSpec, shape_problems
+from govscan.catalog.case_schema import STATUSES
+from govscan.catalog.resource_types import shape_problems
 from govscan.catalog.yamlsource import Pointer, YamlDocument
 from govscan.controltest.model import TestCase
 from govscan.errors import Problem
-from govscan.model import Control, Resource, ResourceRef, Status
+from govscan.model import Control, Resource, ResourceRef, ResourceTypeSpec, Status
 
 CASE_KEYS = ("name", "resource", "expect", "message", "undetermined", "params", "as_of")
 RESOURCE_KEYS = (
@@ -35,7 +36,6 @@ RESOURCE_KEYS = (
     "suppressions",
     "tags",
 )
-STATUSES = tuple(s.value for s in Status)
 
 
 @dataclass

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from govscan.catalog.controls import display_path, load_control_dirs
-from govscan.catalog.resource_types import all_resource_types
 from govscan.catalog.yamlsource import Pointer, YamlDocument, YamlSyntaxError, load_yaml
+from govscan.collectors.declared import resource_types
 from govscan.controltest.cases import CaseContext, parse_as_of, parse_case, parse_params
 from govscan.controltest.model import TestCase
-from govscan.engine.conditions import check_params
 from govscan.errors import Problem
-from govscan.model import Control
+from govscan.language.reads import check_params
+from govscan.model import Control, ResourceTypeSpec
 from govscan.paths import content_dir
 
 TEST_SUFFIXES = (".test.yaml", ".test.yml")
@@ -56,10 +56,15 @@ def _params_read(control: Control) -> frozenset[str]:
 
 
 class _Loader:
-    def __init__(self, controls: Mapping[str, Control], parameters: frozenset[str]) -> None:
+    def __init__(
+        self,
+        controls: Mapping[str, Control],
+        parameters: frozenset[str],
+        types: Mapping[str, ResourceTypeSpec],
+    ) -> None:
         self.controls = controls
         self.parameters = parameters
-        self.types = all_resource_types()
+        self.types = types
         self.problems: list[Problem] = []
         self.cases: list[TestCase] = []
         self.names: dict[str, set[str]] = {}
@@ -176,10 +181,11 @@ def load_suite(paths: Sequence[Path]) -> tuple[Suite, list[Problem]]:
     builtin = content_dir("controls").resolve()
     # The built-in controls are loaded once, also when a path lies inside them.
     user_roots = [r for r in control_roots if not r.resolve().is_relative_to(builtin)]
-    controls, found = load_control_dirs(user_roots)
+    types = resource_types()
+    controls, found = load_control_dirs(user_roots, resource_types=types)
     problems.extend(found)
     selected = tuple(c for c in controls if Path(c.source).resolve() in control_files)
-    loader = _Loader(controls.controls, frozenset(load_policy("baseline").parameters))
+    loader = _Loader(controls.controls, frozenset(load_policy("baseline").parameters), types)
     for control in selected:
         loader.inline(control)
     for path in sorted(set(test_files)):

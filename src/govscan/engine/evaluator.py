@@ -21,8 +21,8 @@ from govscan.engine.conditions import (
 )
 from govscan.engine.known_items import decided_by_known_items
 from govscan.engine.plan import control_fields
-from govscan.engine.reads import unknown_reads
 from govscan.engine.waivers import WaiverIndex, inline_suppression
+from govscan.language.reads import unknown_reads
 from govscan.model import Control, Policy, Resource, ResourceRef, Result, Status
 
 

@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from govscan.engine.conditions import EvaluationError
-from govscan.engine.paths import QUANTIFIERS
-from govscan.engine.reads import Read, check_reads, unknown_reads
+from govscan.language.paths import QUANTIFIERS
+from govscan.language.reads import Read, check_reads, unknown_reads
 
 Check = Callable[[Any, Any], bool]
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from govscan.engine.paths import Getter, getter
+from govscan.language.paths import Getter, getter
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
 UNKNOWN_TEXT = "(unknown before apply)"
@@ -50,6 +50,11 @@ def _parsed(template: str) -> tuple[tuple[str, ...], tuple[tuple[str, Getter], .
     parts = _PLACEHOLDER.split(template)
     paths = parts[1::2]
     return tuple(parts[::2]), tuple((p, getter(p)) for p in paths)
+
+
+def message_fields(template: str) -> frozenset[str]:
+    """The top-level resource fields a template's placeholders read (for the plan)."""
+    return frozenset(path.split(".", 1)[0] for path, _ in _parsed(template)[1])
 
 
 def render_message(

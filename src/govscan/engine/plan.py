@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from govscan.collectors.interface import CollectionPlan, Collector
 from govscan.engine.conditions import check_fields
+from govscan.engine.messages import message_fields
 from govscan.model import Control
-
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def control_fields(control: Control) -> frozenset[str]:
@@ -20,7 +18,7 @@ def control_fields(control: Control) -> frozenset[str]:
     fields = set(check_fields(control.check))
     if control.applies_when:
         fields |= check_fields(control.applies_when)
-    fields |= set(_PLACEHOLDER.findall(control.message))
+    fields |= message_fields(control.message)
     return frozenset(fields)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from govscan.catalog.countries import country_allowed, is_country_code
 from govscan.engine.conditions import EvalContext, EvaluationError
-from govscan.engine.operators import PrepareError, register_operator
+from govscan.language.operators import bind_operator
 
 COUNTRY_PROVIDERS = frozenset({"dsgvo"})
 """Resource providers whose locations are ISO country codes, not regions."""
@@ -30,17 +30,6 @@ COUNTRY_PROVIDERS = frozenset({"dsgvo"})
 
 class UnknownRegion(EvaluationError):
     """A location whose jurisdiction is not known; judged ``error``, never ``pass``."""
-
-
-def _prepare(value: Any) -> tuple[str, ...]:
-    items = [value] if isinstance(value, str) else value
-    if (
-        not isinstance(items, list | tuple)
-        or not items
-        or not all(isinstance(v, str) and v.strip() for v in items)
-    ):
-        raise PrepareError("expects a non-empty list of jurisdictions, e.g. [EU, EEA] or [DE]")
-    return tuple(v.strip() for v in items)
 
 
 def _locations(actual: Any) -> Sequence[Any]:
@@ -117,13 +106,7 @@ def jurisdiction_in(actual: Any, allowed: tuple[str, ...], ctx: EvalContext) -> 
 
 
 def register() -> None:
-    register_operator(
-        "jurisdiction-in",
-        jurisdiction_in,
-        prepare=_prepare,
-        value_schema={"type": "array", "items": {"type": "string"}, "minItems": 1},
-        doc="every region or country is in an allowed jurisdiction (unknown: error)",
-    )
+    bind_operator("jurisdiction-in", jurisdiction_in)
 
 
 register()

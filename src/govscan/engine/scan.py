@@ -11,15 +11,16 @@ result for that scope: a scan never passes a control it could not judge.
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, Protocol
 
 from govscan import __version__
+from govscan.collectors.fanin import Task, fan_in
 from govscan.collectors.interface import Collector
 from govscan.engine.evaluator import Evaluator
 from govscan.engine.plan import plan_collectors, produces
@@ -40,8 +41,6 @@ from govscan.model import (
 )
 
 log = logging.getLogger(__name__)
-
-_DONE = object()
 
 
 class ResourceSink(Protocol):
@@ -174,32 +173,29 @@ def _not_applicable(
     return out
 
 
-def _run_collector(col: Collector, plan: Any, out: queue.Queue[Any]) -> None:
-    try:
-        for item in col.collect(plan):
-            out.put(item)
-    except Exception as exc:
-        # A collector bug must not cost the results others already produced.
-        # One line for the user; the traceback is for a bug report (-vv).
-        log.error("collector %s failed: %s: %s", col.name, type(exc).__name__, exc)
-        log.debug("collector %s traceback", col.name, exc_info=True)
-        out.put(
-            CollectionError(
-                collector=col.name,
-                message=f"collector failed: {type(exc).__name__}: {exc}",
-                resource_types=tuple(plan.fields),
-            )
+def _collector_failed(col: Collector, plan: Any, exc: Exception) -> list[CollectionError]:
+    # A collector bug must not cost the results others already produced.
+    # One line for the user; the traceback is for a bug report (-vv).
+    log.error("collector %s failed: %s: %s", col.name, type(exc).__name__, exc)
+    log.debug("collector %s traceback", col.name, exc_info=True)
+    return [
+        CollectionError(
+            collector=col.name,
+            message=f"collector failed: {type(exc).__name__}: {exc}",
+            resource_types=tuple(plan.fields),
         )
-    finally:
-        out.put(_DONE)
+    ]
 
 
-def _start(col: Collector, plan: Any, out: queue.Queue[Any]) -> threading.Thread:
-    thread = threading.Thread(
-        target=_run_collector, args=(col, plan, out), name=f"collector-{col.name}", daemon=True
+def _collect(runs: Sequence[tuple[Collector, Any]], queue_size: int) -> Generator[Any]:
+    """Every collector in its own thread, their items in arrival order."""
+    return fan_in(
+        (Task((col, plan), partial(col.collect, plan)) for col, plan in runs),
+        lambda key, exc: _collector_failed(key[0], key[1], exc),
+        workers=len(runs),
+        queue_size=queue_size,
+        name="collector",
     )
-    thread.start()
-    return thread
 
 
 def run_scan(
@@ -221,11 +217,8 @@ def run_scan(
     evaluator = Evaluator(controls, policy, options.as_of)
     plans = plan_collectors(collectors, controls, policy.values)
     state = _State()
-    items: queue.Queue[Any] = queue.Queue(maxsize=options.queue_size)
     first = [p for p in plans if not p.collector.after_others]
     late = [p for p in plans if p.collector.after_others]
-    threads = [_start(p.collector, p.plan, items) for p in first]
-    remaining = len(threads)
     n_resources = 0
     out: ResultSink = results if results is not None else MemoryResults()
     n_results = 0
@@ -235,23 +228,14 @@ def run_scan(
         n_results += 1
         out.add(result)
 
-    while remaining or late:
-        if not remaining:
-            # Collectors that judge the others' scopes start once those are known.
-            seen = tuple(t for p in first for t in p.collector.targets())
-            threads += [_start(p.collector, replace(p.plan, targets=seen), items) for p in late]
-            remaining, late = len(late), []
-            continue
-        item = items.get()
-        if item is _DONE:
-            remaining -= 1
-            continue
+    def take(item: Any) -> None:
+        nonlocal n_resources
         if isinstance(item, CollectionError):
             state.errors.append(item)
-            continue
+            return
         if not isinstance(item, Resource):
             log.warning("collector produced %r, ignored", type(item).__name__)
-            continue
+            return
         state.seen_types.add((item.ref.type, item.origin))
         if sink is not None:
             sink.write(item)
@@ -259,8 +243,17 @@ def run_scan(
         n_resources += 1
         if on_progress is not None and n_resources % 500 == 0:
             on_progress(n_resources, n_results)
-    for t in threads:
-        t.join()
+
+    with closing(_collect([(p.collector, p.plan) for p in first], options.queue_size)) as items:
+        for item in items:
+            take(item)
+    if late:
+        # Collectors that judge the others' scopes start once those are known.
+        seen = tuple(t for p in first for t in p.collector.targets())
+        runs = [(p.collector, replace(p.plan, targets=seen)) for p in late]
+        with closing(_collect(runs, options.queue_size)) as items:
+            for item in items:
+                take(item)
 
     collector_types = {p.collector.name: frozenset(p.plan.fields) for p in plans}
     errored = {

@@ -14,10 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from govscan.engine.patterns import Pattern, PatternError, compile_glob, compile_regex, glob_matches
+from govscan.language.patterns import Pattern, PatternError, glob_matches, resource_pattern
 from govscan.model import Control, Waiver, WaiverInfo
-
-REGEX_PREFIX = "re:"
 
 
 @dataclass(frozen=True)
@@ -32,16 +30,6 @@ class _CompiledWaiver:
             if candidate
             for p in self.patterns
         )
-
-
-def resource_pattern(entry: str) -> Pattern:
-    """A waiver's ``resources`` entry: a glob, or ``re:<regex>`` in RE2 syntax.
-
-    Both are matched by RE2, so a waiver cannot make a scan slow, however long
-    the ARNs it is matched against; raises ``PatternError`` for a bad regex."""
-    if entry.startswith(REGEX_PREFIX):
-        return compile_regex(entry[len(REGEX_PREFIX) :])
-    return compile_glob(entry)
 
 
 def _patterns(entries: Sequence[str]) -> tuple[Pattern, ...]:

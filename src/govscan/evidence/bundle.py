@@ -12,23 +12,34 @@ Layout of a bundle (contract)::
     manifest.sig.json     optional DSSE envelope (Ed25519) over the manifest
 
 The resource stream is written by the scan itself (``ResourceWriter``) while
-collectors run; everything else is written here once the scan is finished,
-all of it into a fresh staging directory that replaces the old bundle only
-when complete (:mod:`govscan.evidence.outdir`).
+collectors run; the data files, manifest and signature are written here once
+the scan is finished, the reports by the caller's ``reports`` step (the bundle
+never renders a report: :mod:`govscan.render` does), all of it into a fresh
+staging directory that replaces the old bundle only when complete
+(:mod:`govscan.evidence.outdir`).
 """
 
 from __future__ import annotations
 
-import io
 import json
-import logging
-import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from govscan.errors import EvidenceError, StorageError
-from govscan.evidence.files import API_CALLS, CONTROLS, RESOURCES, RESULTS, data_files
+import ijson  # type: ignore[import-untyped]
+
+from govscan.engine.scan import MemoryResults
+from govscan.engine.spool import ResultSpool
+from govscan.errors import EvidenceError
+from govscan.evidence.files import (
+    API_CALLS,
+    CONTROLS,
+    RESOURCES,
+    RESULTS,
+    data_files,
+    write_results,
+)
 from govscan.evidence.manifest import (
     MANIFEST,
     MARKER,
@@ -37,11 +48,9 @@ from govscan.evidence.manifest import (
     build_manifest,
     manifest_bytes,
 )
-from govscan.evidence.safeio import open_new, open_regular, read_regular, replace_file, write_new
+from govscan.evidence.safeio import open_new, open_regular, read_regular, write_new
 from govscan.model import ScanResult
-from govscan.reporters.interface import ReportOptions
-
-log = logging.getLogger(__name__)
+from govscan.serialize import ResultDecoder, scan_from_dict
 
 __all__ = [
     "API_CALLS",
@@ -49,111 +58,45 @@ __all__ = [
     "RESOURCES",
     "RESULTS",
     "load_scan",
-    "render_formats",
-    "render_into",
     "write_bundle",
-    "write_step_summary",
 ]
-
-STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
-
-
-def render_into(
-    scan: ScanResult,
-    out_dir: Path,
-    formats: Sequence[str],
-    options: ReportOptions,
-    *,
-    fresh: bool = True,
-) -> list[Path]:
-    """Write each format's report into ``out_dir``.
-
-    ``fresh``: ``out_dir`` is a directory govscan just made, so every file is
-    new (created with ``O_EXCL | O_NOFOLLOW``). Otherwise each report replaces
-    its name by a rename, so a symbolic link planted there is replaced, never
-    written through.
-    """
-    from govscan.reporters.registry import get_reporter
-
-    written: list[Path] = []
-    for fmt in formats:
-        reporter = get_reporter(fmt)
-        path = out_dir / reporter.filename
-
-        def write(fh: IO[bytes], reporter: Any = reporter) -> None:
-            reporter.write(scan, options, fh)
-
-        try:
-            if fresh:
-                with open_new(path) as fh:
-                    write(fh)
-            else:
-                replace_file(path, write)
-        except OSError as exc:
-            raise StorageError.writing(path, exc) from None
-        written.append(path)
-    return written
-
-
-def write_step_summary(
-    scan: ScanResult, options: ReportOptions, environ: Mapping[str, str] | None = None
-) -> Path | None:
-    """Append the Markdown summary to ``$GITHUB_STEP_SUMMARY`` when it is set.
-
-    A CI summary is a convenience: failing to write it is logged, never fatal.
-    """
-    env = os.environ if environ is None else environ
-    target = env.get(STEP_SUMMARY_ENV, "")
-    if not target:
-        return None
-    from govscan.reporters.markdown import MarkdownReporter
-
-    path = Path(target)
-    try:
-        with path.open("ab") as fh:
-            MarkdownReporter().write(scan, options, fh)
-    except OSError as exc:
-        log.warning("cannot write the job summary to %s: %s", path, exc.strerror)
-        return None
-    return path
 
 
 def write_bundle(
     scan: ScanResult,
     out_dir: Path,
-    formats: Sequence[str],
-    options: ReportOptions,
+    reports: Callable[[Path, str], object],
     *,
     sign_key_pem: bytes | None = None,
-    environ: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write marker, results, controls, call log and reports, then manifest and signature.
+    """Write marker, results, controls and call log, let ``reports`` add its files,
+    then write manifest and signature.
 
     ``out_dir`` is a directory govscan has just made and holds at most the
     resource stream (a claimed output directory's staging directory, see
     :mod:`govscan.evidence.outdir`): every file is created new, never through
-    a link and never over another file. Returns the manifest's path.
-    ``environ`` defaults to the process environment and is only read for
-    ``GITHUB_STEP_SUMMARY``.
+    a link and never over another file. ``reports(out_dir, results_sha256)``
+    writes the reports, each a new file; it gets the digest of the results.json
+    just written, which reports cite. Returns the manifest's path.
     """
     signer = None
     if sign_key_pem is not None:
-        from govscan.evidence.signing import load_private_key
+        from govscan.evidence.signing import load_private_key  # cryptography: only to sign
 
         # A bad key is a usage error: fail before anything is written.
         signer = load_private_key(sign_key_pem)
     write_new(out_dir / MARKER, MARKER_BYTES)
+    with open_new(out_dir / RESULTS) as fh:
+        results_sha256 = write_results(scan, fh)
     for name, data in data_files(scan).items():
         write_new(out_dir / name, data)
-    ordered = ["json", *[f for f in formats if f != "json"]]
-    render_into(scan, out_dir, ordered, options)
+    reports(out_dir, results_sha256)
     raw = manifest_bytes(build_manifest(scan, out_dir))
     write_new(out_dir / MANIFEST, raw)
     if signer is not None:
         from govscan.evidence.signing import sign_manifest_with
 
         write_new(out_dir / SIGNATURE, sign_manifest_with(signer, raw))
-    write_step_summary(scan, options, environ)
     return out_dir / MANIFEST
 
 
@@ -164,15 +107,10 @@ SPOOL_ABOVE_BYTES = 16 * 1024 * 1024
 def load_scan(bundle: Path, spool_above: int = SPOOL_ABOVE_BYTES) -> ScanResult:
     """Rebuild the ScanResult of a bundle, exactly as it was rendered at scan time.
 
-    The results of a large bundle go into a result spool line by line, so
+    The results of a large bundle go into a result spool one at a time, so
     re-rendering it needs no more memory than the scan did; a small one is read
-    into memory, which is faster."""
-    from dataclasses import replace
-
-    from govscan.engine.scan import MemoryResults
-    from govscan.engine.spool import ResultSpool
-    from govscan.serialize import ResultDecoder, scan_from_dict
-
+    into memory, which is faster. results.json is read with a streaming JSON
+    parser, whatever its layout: no result is held twice."""
     if not bundle.is_dir():
         raise EvidenceError(f"{bundle}: no such bundle directory")
     path = bundle / RESULTS
@@ -181,7 +119,7 @@ def load_scan(bundle: Path, spool_above: int = SPOOL_ABOVE_BYTES) -> ScanResult:
     decode = ResultDecoder()
     current = path
     try:
-        doc = _read_results(path, lambda text: spool.add(decode(text)))
+        doc = _read_results(path, lambda item: spool.add(decode.from_dict(item)))
         current = bundle / CONTROLS
         controls = _read_optional_json(current)
         current = bundle / API_CALLS
@@ -193,7 +131,7 @@ def load_scan(bundle: Path, spool_above: int = SPOOL_ABOVE_BYTES) -> ScanResult:
     except RecursionError:
         why = "JSON nested too deeply"
         raise EvidenceError(f"{bundle}: unreadable bundle: {current.name}: {why}") from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, ijson.JSONError) as exc:
         why = _why(current, exc)
         raise EvidenceError(f"{bundle}: unreadable bundle: {current.name}: {why}") from None
     except (KeyError, TypeError, AttributeError) as exc:
@@ -203,8 +141,6 @@ def load_scan(bundle: Path, spool_above: int = SPOOL_ABOVE_BYTES) -> ScanResult:
         raise EvidenceError(f"{path}: unknown schema {schema!r}")
     try:
         scan = scan_from_dict(doc, controls, calls)
-        for r in scan.results:  # a results.json laid out differently was read whole
-            spool.add(r)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise EvidenceError(
             f"{bundle}: malformed bundle data: {type(exc).__name__}: {exc}"
@@ -214,7 +150,6 @@ def load_scan(bundle: Path, spool_above: int = SPOOL_ABOVE_BYTES) -> ScanResult:
     return replace(scan, results=spool.seal())
 
 
-_RESULTS_OPEN = '  "results": [\n'
 _SIDE_FILE_LIMIT = 1 << 30
 """controls.json and api-calls.json are read whole; a file beyond this is not govscan's."""
 
@@ -225,7 +160,9 @@ def _why(path: Path, exc: Exception) -> str:
         if path.is_symlink():
             return "a symbolic link (never followed)"
         return str(exc.strerror or exc)
-    return str(exc)
+    # The streaming parser quotes the input under its message: keep the message.
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _read_optional_json(path: Path) -> Any:
@@ -236,52 +173,64 @@ def _read_optional_json(path: Path) -> Any:
         return []
 
 
-def _read_results(path: Path, add: Callable[[str], Any]) -> Any:
-    """results.json as govscan writes it (one result per line inside ``"results"``):
-    each result line goes to ``add`` and the rest is parsed as the document, with
-    ``"results"`` empty. Another layout is simply parsed whole."""
-    skeleton: list[str] = []
-    inside = False
-    with io.TextIOWrapper(open_regular(path), encoding="utf-8") as fh:
-        for line in fh:
-            if not inside:
-                if line == _RESULTS_OPEN:
-                    inside = True
-                    skeleton.append('  "results": ')
-                else:
-                    skeleton.append(line)
-                continue
-            text = line.strip()
-            if text in ("]", "],"):
-                inside = False
-                skeleton.append("[]" + text[1:] + "\n")
-            elif text:
-                add(text[:-1] if text.endswith(",") else text)
-    return json.loads("".join(skeleton))
+_MAX_DEPTH = 500
+"""Nesting govscan never writes (as deep as the standard parser goes, about): a value
+built deeper would only fail later, in code that recurses over it."""
 
 
-def render_formats(
-    bundle: Path,
-    formats: Sequence[str],
-    options: ReportOptions,
-    out_dir: Path | None = None,
-    *,
-    sign_key_pem: bytes | None = None,
-) -> list[Path]:
-    """``govscan report``: re-render reports from a bundle without scanning.
+def _read_results(path: Path, add: Callable[[Any], object]) -> Any:
+    """results.json parsed as a stream: each item of the top-level ``"results"``
+    array goes to ``add`` as soon as it is read, and the rest is returned as the
+    document with ``"results"`` empty. A top-level value that is not an object is
+    returned whole (and refused by the caller)."""
+    with open_regular(path) as fh:
+        events = ijson.basic_parse(fh, use_float=True)
+        event, value = next(events)
+        if event != "start_map":
+            return _finish(_value(event, value, events), events)
+        doc: dict[str, Any] = {}
+        key: str = ""
+        for event, value in events:
+            if event == "end_map":
+                break
+            if event == "map_key":
+                key = value
+            elif key == "results" and event == "start_array":
+                for item in _items(events):
+                    add(item)
+                doc[key] = []
+            else:
+                doc[key] = _value(event, value, events)
+        return _finish(doc, events)
 
-    ``out_dir`` ``None`` (or the bundle itself) adds the reports to the bundle
-    and rewrites its manifest; see :mod:`govscan.evidence.rerender`.
-    """
-    from govscan.evidence.rerender import render_elsewhere, render_in_place
 
-    if out_dir is None or _same_dir(out_dir, bundle):
-        return render_in_place(bundle, formats, options, sign_key_pem=sign_key_pem)
-    return render_elsewhere(bundle, formats, options, out_dir)
+def _finish(doc: Any, events: Iterator[tuple[str, Any]]) -> Any:
+    """``doc``, once the parser has confirmed nothing but whitespace follows it."""
+    for _ in events:
+        pass
+    return doc
 
 
-def _same_dir(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
+def _items(events: Iterator[tuple[str, Any]]) -> Iterator[Any]:
+    """The values of an array whose ``start_array`` was just read, one at a time."""
+    for event, value in events:
+        if event == "end_array":
+            return
+        yield _value(event, value, events)
+
+
+def _value(event: str, value: Any, events: Iterator[tuple[str, Any]]) -> Any:
+    """One JSON value, starting with the event just read."""
+    builder = ijson.ObjectBuilder()
+    builder.event(event, value)
+    depth = 1 if event in ("start_map", "start_array") else 0
+    while depth:
+        event, value = next(events)
+        builder.event(event, value)
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                raise RecursionError("JSON nested too deeply")
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+    return builder.value

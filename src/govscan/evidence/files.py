@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import weakref
 from typing import IO
 
 from govscan.model import ScanResult
@@ -32,14 +31,14 @@ CONTROLS = "controls.json"
 API_CALLS = "api-calls.json"
 
 
-def write_results(scan: ScanResult, fp: IO[bytes]) -> None:
+def write_results(scan: ScanResult, fp: IO[bytes]) -> str:
     """results.json (contract ``govscan/results/v1``), written piece by piece.
 
-    The SHA-256 of what was written is remembered for :func:`results_sha256`, so
-    the reports that cite results.json do not serialise it a second time."""
+    Returns the hex SHA-256 of what was written: the bundle writer hands it to
+    the reports that cite results.json, so they do not serialise it again."""
     tee = _Tee(fp)
     _write_results(scan, tee)  # type: ignore[arg-type]  # only write() is used
-    _remember(scan, tee.hash.hexdigest())
+    return tee.hash.hexdigest()
 
 
 def _write_results(scan: ScanResult, fp: IO[bytes]) -> None:
@@ -77,22 +76,10 @@ class _Tee:
         return self._fp.write(data) if self._fp is not None else len(data)
 
 
-_digests: dict[int, tuple[weakref.ref[ScanResult], str]] = {}
-
-
-def _remember(scan: ScanResult, digest: str) -> None:
-    _digests.clear()
-    _digests[id(scan)] = (weakref.ref(scan), digest)
-
-
 def results_sha256(scan: ScanResult) -> str:
-    """Hex SHA-256 of results.json; remembered per ScanResult, because the bundle
-    writes results.json first and the OSCAL back-matter cites it."""
-    hit = _digests.get(id(scan))
-    if hit is not None and hit[0]() is scan:
-        return hit[1]
-    write_results(scan, _Tee())  # type: ignore[arg-type]  # only write() is used
-    return _digests[id(scan)][1]
+    """Hex SHA-256 of results.json, by serialising it without keeping it (for a
+    report rendered without the digest of a results.json already written)."""
+    return write_results(scan, _Tee())  # type: ignore[arg-type]  # only write() is used
 
 
 def controls_bytes(scan: ScanResult) -> bytes:

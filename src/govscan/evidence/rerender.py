@@ -1,8 +1,7 @@
-"""``govscan report``: render reports from a bundle, beside it or into it.
+"""Add files to a finished bundle, keeping it verifiable (``govscan report`` into
+the bundle, see :mod:`govscan.render`).
 
-Into another directory, each report replaces its name by a rename (a link
-planted there is replaced, never written through). Into the bundle itself the
-bundle is rebuilt like a scan's: its files are linked into a staging
+The bundle is rebuilt like a scan's: its files are linked into a staging
 directory, the reports rendered there, the manifest rewritten (and signed
 again when a key is given) and the result swapped in, so ``evidence verify``
 still holds and a failure leaves the bundle as it was.
@@ -11,7 +10,7 @@ still holds and a failure leaves the bundle as it was.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from govscan.errors import EvidenceError, StorageError, UsageError
@@ -27,47 +26,6 @@ from govscan.evidence.manifest import (
     sha256_file,
 )
 from govscan.evidence.safeio import open_new, open_regular
-from govscan.reporters.interface import ReportOptions
-
-
-def render_elsewhere(
-    bundle: Path, formats: Sequence[str], options: ReportOptions, out_dir: Path
-) -> list[Path]:
-    from govscan.evidence.bundle import load_scan, render_into
-
-    real_bundle, real_out = bundle.resolve(), out_dir.resolve()
-    if real_bundle in real_out.parents:
-        raise UsageError(
-            f"{out_dir}: inside the bundle {bundle}; a bundle holds no directories, "
-            "so choose an --output-dir outside it"
-        )
-    if out_dir.is_symlink():
-        raise UsageError(f"{out_dir}: is a symbolic link; choose a real directory")
-    scan = load_scan(bundle)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {out_dir}: {exc.strerror}") from None
-    return render_into(scan, out_dir, formats, options, fresh=False)
-
-
-def render_in_place(
-    bundle: Path,
-    formats: Sequence[str],
-    options: ReportOptions,
-    *,
-    sign_key_pem: bytes | None = None,
-) -> list[Path]:
-    """Add ``formats`` to the bundle and rewrite its manifest (and signature)."""
-    from govscan.evidence.bundle import load_scan, render_into
-    from govscan.reporters.registry import get_reporter
-
-    def write(source: Path, staging: Path) -> None:
-        render_into(load_scan(source), staging, formats, options)
-
-    names = [get_reporter(f).filename for f in formats]
-    target = add_to_bundle(bundle, names, write, sign_key_pem=sign_key_pem)
-    return [target / n for n in names]
 
 
 def add_to_bundle(
@@ -154,4 +112,4 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         raise StorageError.writing(dst, exc) from None
 
 
-__all__ = ["add_to_bundle", "render_elsewhere", "render_in_place"]
+__all__ = ["add_to_bundle"]

@@ -26,6 +26,9 @@ class ReportOptions:
     sarif_include_passes: bool = False
     manifest_hash: str = ""
     """SHA-256 of the bundle's manifest when known (shown in HTML run metadata)."""
+    results_sha256: str = ""
+    """SHA-256 of the results.json written beside the report, when known (cited by
+    OSCAL); otherwise the reporter serialises the results to compute it."""
 
 
 class Reporter(abc.ABC):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import IO, ClassVar
 
+from govscan.evidence.files import write_results
 from govscan.model import ScanResult
 from govscan.reporters.interface import Reporter, ReportOptions
 
@@ -13,6 +14,4 @@ class JsonReporter(Reporter):
     filename: ClassVar[str] = "results.json"
 
     def write(self, scan: ScanResult, options: ReportOptions, fp: IO[bytes]) -> None:
-        from govscan.evidence.files import write_results
-
         write_results(scan, fp)

@@ -187,15 +187,16 @@ class OscalReporter(Reporter):
     filename: ClassVar[str] = "oscal-assessment-results.json"
 
     def write(self, scan: ScanResult, options: ReportOptions, fp: IO[bytes]) -> None:
-        write_json(fp, self.document(scan), depth=5)
+        write_json(fp, self.document(scan, options.results_sha256), depth=5)
 
-    def document(self, scan: ScanResult) -> dict[str, Any]:
+    def document(self, scan: ScanResult, results_sha256: str = "") -> dict[str, Any]:
         """The assessment results; inventory items and observations stream from the
-        scan while the document is written, findings come from a disk index."""
+        scan while the document is written, findings come from a disk index.
+        ``results_sha256``: the digest of the results.json written beside it, if any."""
         run = scan.run
         uid = _Ids(run.id)
         tool_uuid = uid("component", "govscan")
-        back_matter, evidence = self._back_matter(scan, uid)
+        back_matter, evidence = self._back_matter(scan, uid, results_sha256)
         index = _RequirementIndex()
         for i, r in enumerate(scan.results.select(_JUDGED)):
             index.add(r, _observation_uuid(uid, r, i))
@@ -387,11 +388,13 @@ class OscalReporter(Reporter):
             }
 
     @staticmethod
-    def _back_matter(scan: ScanResult, uid: _Ids) -> tuple[dict[str, Any], dict[str, str]]:
+    def _back_matter(
+        scan: ScanResult, uid: _Ids, results_sha256: str
+    ) -> tuple[dict[str, Any], dict[str, str]]:
         run = scan.run
         data = files.data_files(scan)
         digests = {
-            files.RESULTS: files.results_sha256(scan),
+            files.RESULTS: results_sha256 or files.results_sha256(scan),
             files.API_CALLS: files.sha256_hex(data[files.API_CALLS]),
         }
         evidence: dict[str, str] = {}

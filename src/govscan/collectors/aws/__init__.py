@@ -8,17 +8,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
-from queue import Queue
 from typing import Any, ClassVar
 
 from govscan.collectors.interface import CollectionPlan, Collector, CollectorOption, Item
 from govscan.model import ApiCall, CollectionError, Target
 
 log = logging.getLogger(__name__)
-
-_DONE = object()
 
 
 class AwsCollector(Collector):
@@ -118,39 +115,31 @@ class AwsCollector(Collector):
 
     def collect(self, plan: CollectionPlan) -> Iterator[Item]:
         from govscan.collectors.aws import discovery
+        from govscan.collectors.fanin import Task, fan_in
 
-        out: Queue[Any] = Queue(maxsize=1024)
         accounts, base, errors = discovery.accounts(self)
         yield from errors
-        if not accounts:
-            return
-        workers = min(self.max_workers, max(1, len(accounts)))
 
-        def run(spec: Any) -> None:
-            try:
-                for item in discovery.scan_account(self, base, spec, plan):
-                    out.put(item)
-            except Exception as exc:  # keep the other accounts' results
-                log.error("account %s failed: %s: %s", spec.account_id, type(exc).__name__, exc)
-                log.debug("account %s traceback", spec.account_id, exc_info=True)
-                out.put(
-                    CollectionError(
-                        "aws", f"{type(exc).__name__}: {exc}", tuple(plan.fields), spec.account_id
-                    )
+        def failed(spec: Any, exc: Exception) -> list[Item]:
+            # One account's failure keeps the other accounts' results.
+            log.error("account %s failed: %s: %s", spec.account_id, type(exc).__name__, exc)
+            log.debug("account %s traceback", spec.account_id, exc_info=True)
+            return [
+                CollectionError(
+                    "aws", f"{type(exc).__name__}: {exc}", tuple(plan.fields), spec.account_id
                 )
-            finally:
-                out.put(_DONE)
+            ]
 
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aws-account") as pool:
-            for spec in accounts:
-                pool.submit(run, spec)
-            remaining = len(accounts)
-            while remaining:
-                item = out.get()
-                if item is _DONE:
-                    remaining -= 1
-                else:
-                    yield item
+        yield from fan_in(
+            (
+                Task(spec, partial(discovery.scan_account, self, base, spec, plan))
+                for spec in accounts
+            ),
+            failed,
+            workers=self.max_workers,
+            queue_size=1024,
+            name="aws-account",
+        )
 
     def record_target(
         self, account: str, regions: list[str], identity: str, tags: Mapping[str, str]

@@ -7,8 +7,10 @@ from typing import Any
 
 from govscan.collectors.aws.api import CallFailure
 from govscan.collectors.aws.registry import TypeDef, register
-from govscan.collectors.aws.scope import Scope, iso, parallel, tag_dict
+from govscan.collectors.aws.scope import Scope, iso, tag_dict
+from govscan.collectors.aws.spec import Detail, Fetched, ListSpec, define
 from govscan.collectors.interface import Item
+from govscan.model import Resource
 
 RDS = "aws.rds.instance"
 CLUSTER = "aws.rds.cluster"
@@ -86,89 +88,47 @@ def instances(scope: Scope) -> Iterator[Item]:
         )
 
 
-def clusters(scope: Scope) -> Iterator[Item]:
-    rds = scope.api("rds")
-    try:
-        found = list(rds.pages("describe_db_clusters", "DBClusters"))
-    except CallFailure as failure:
-        yield scope.list_error(CLUSTER, failure)
-        return
-    for c in found:
-        ident = c["DBClusterIdentifier"]
-        data = {
-            "identifier": ident,
-            "engine": c.get("Engine"),
-            "storage_encrypted": bool(c.get("StorageEncrypted")),
-            "kms_key_id": c.get("KmsKeyId"),
-            "publicly_accessible": bool(c.get("PubliclyAccessible")),
-            "backup_retention_days": c.get("BackupRetentionPeriod", 0),
-            "deletion_protection": bool(c.get("DeletionProtection")),
-            "multi_az": bool(c.get("MultiAZ")),
-            "iam_auth": bool(c.get("IAMDatabaseAuthenticationEnabled")),
+def _cluster(scope: Scope, c: dict[str, Any], _: Fetched) -> Resource:
+    ident = c["DBClusterIdentifier"]
+    data = {
+        "identifier": ident,
+        "engine": c.get("Engine"),
+        "storage_encrypted": bool(c.get("StorageEncrypted")),
+        "kms_key_id": c.get("KmsKeyId"),
+        "publicly_accessible": bool(c.get("PubliclyAccessible")),
+        "backup_retention_days": c.get("BackupRetentionPeriod", 0),
+        "deletion_protection": bool(c.get("DeletionProtection")),
+        "multi_az": bool(c.get("MultiAZ")),
+        "iam_auth": bool(c.get("IAMDatabaseAuthenticationEnabled")),
+    }
+    return scope.resource(CLUSTER, c["DBClusterArn"], ident, data, tags=tag_dict(c.get("TagList")))
+
+
+def _table(scope: Scope, name: str, got: Fetched) -> Resource:
+    info = got["DescribeTable"].get("Table", {}) if "DescribeTable" in got else {}
+    arn = info.get("TableArn") or f"arn:aws:dynamodb:{scope.region}:{scope.account}:table/{name}"
+    data: dict[str, Any] = {"table_name": name, "status": info.get("TableStatus")}
+    if "DescribeTable" in got:
+        sse = info.get("SSEDescription") or {}
+        # No SSEDescription means encrypted with an AWS owned key (the default).
+        data["sse"] = {
+            "enabled": sse.get("Status", "ENABLED") in ("ENABLED", "ENABLING"),
+            "type": sse.get("SSEType", "AWS_OWNED"),
+            "kms_key_arn": sse.get("KMSMasterKeyArn"),
         }
-        yield scope.resource(
-            CLUSTER, c["DBClusterArn"], ident, data, tags=tag_dict(c.get("TagList"))
+        data["replica_regions"] = sorted(
+            r.get("RegionName") for r in info.get("Replicas", []) if r.get("RegionName")
         )
-
-
-def tables(scope: Scope) -> Iterator[Item]:
-    ddb = scope.api("dynamodb")
-    try:
-        names = list(ddb.pages("list_tables", "TableNames"))
-    except CallFailure as failure:
-        yield scope.list_error(DYNAMO, failure)
-        return
-
-    def table(name: str) -> Item | None:
-        unavailable: dict[str, str] = {}
-        desc = scope.detail(
-            DYNAMO,
-            name,
-            ("sse", "replica_regions"),
-            unavailable,
-            ddb,
-            "describe_table",
-            TableName=name,
+    if "DescribeContinuousBackups" in got:
+        pitr = (
+            got["DescribeContinuousBackups"]
+            .get("ContinuousBackupsDescription", {})
+            .get("PointInTimeRecoveryDescription", {})
         )
-        info = (desc or {}).get("Table", {})
-        arn = (
-            info.get("TableArn") or f"arn:aws:dynamodb:{scope.region}:{scope.account}:table/{name}"
-        )
-        data: dict[str, Any] = {"table_name": name, "status": info.get("TableStatus")}
-        if "sse" not in unavailable:
-            sse = info.get("SSEDescription") or {}
-            # No SSEDescription means encrypted with an AWS owned key (the default).
-            data["sse"] = {
-                "enabled": sse.get("Status", "ENABLED") in ("ENABLED", "ENABLING"),
-                "type": sse.get("SSEType", "AWS_OWNED"),
-                "kms_key_arn": sse.get("KMSMasterKeyArn"),
-            }
-            data["replica_regions"] = sorted(
-                r.get("RegionName") for r in info.get("Replicas", []) if r.get("RegionName")
-            )
-        if scope.wants(DYNAMO, "point_in_time_recovery"):
-            r = scope.detail(
-                DYNAMO,
-                arn,
-                ("point_in_time_recovery",),
-                unavailable,
-                ddb,
-                "describe_continuous_backups",
-                TableName=name,
-            )
-            if "point_in_time_recovery" not in unavailable:
-                pitr = (
-                    (r or {})
-                    .get("ContinuousBackupsDescription", {})
-                    .get("PointInTimeRecoveryDescription", {})
-                )
-                data["point_in_time_recovery"] = pitr.get("PointInTimeRecoveryStatus") == "ENABLED"
-        if scope.wants(DYNAMO, "deletion_protection"):
-            data["deletion_protection"] = bool(info.get("DeletionProtectionEnabled"))
-        return scope.resource(DYNAMO, arn, name, data, unavailable)
-
-    yield from parallel(table, names)
-    yield from scope.detail_errors()
+        data["point_in_time_recovery"] = pitr.get("PointInTimeRecoveryStatus") == "ENABLED"
+    if scope.wants(DYNAMO, "deletion_protection"):
+        data["deletion_protection"] = bool(info.get("DeletionProtectionEnabled"))
+    return scope.resource(DYNAMO, arn, name, data, got.unavailable)
 
 
 register(
@@ -185,40 +145,45 @@ register(
 )
 
 
-def snapshots(scope: Scope) -> Iterator[Item]:
+def _snapshot(scope: Scope, sn: dict[str, Any], _: Fetched) -> Resource:
     """Every DB snapshot in the region, copies from other regions included."""
-    rds = scope.api("rds")
-    try:
-        found = list(rds.pages("describe_db_snapshots", "DBSnapshots"))
-    except CallFailure as failure:
-        yield scope.list_error(SNAPSHOT, failure)
-        return
-    for sn in found:
-        sid = sn["DBSnapshotIdentifier"]
-        arn = (
-            sn.get("DBSnapshotArn") or f"arn:aws:rds:{scope.region}:{scope.account}:snapshot:{sid}"
-        )
-        data = {
-            "snapshot_id": sid,
-            "source_db": sn.get("DBInstanceIdentifier"),
-            "snapshot_type": sn.get("SnapshotType"),
-            "encrypted": bool(sn.get("Encrypted")),
-            # Set on copies: the region the snapshot was copied from.
-            "source_region": sn.get("SourceRegion"),
-            "is_copy": bool(sn.get("SourceRegion") or sn.get("SourceDBSnapshotIdentifier")),
-            "created": iso(sn.get("SnapshotCreateTime")),
-        }
-        yield scope.resource(SNAPSHOT, arn, sid, data, tags=tag_dict(sn.get("TagList")))
+    sid = sn["DBSnapshotIdentifier"]
+    arn = sn.get("DBSnapshotArn") or f"arn:aws:rds:{scope.region}:{scope.account}:snapshot:{sid}"
+    data = {
+        "snapshot_id": sid,
+        "source_db": sn.get("DBInstanceIdentifier"),
+        "snapshot_type": sn.get("SnapshotType"),
+        "encrypted": bool(sn.get("Encrypted")),
+        # Set on copies: the region the snapshot was copied from.
+        "source_region": sn.get("SourceRegion"),
+        "is_copy": bool(sn.get("SourceRegion") or sn.get("SourceDBSnapshotIdentifier")),
+        "created": iso(sn.get("SnapshotCreateTime")),
+    }
+    return scope.resource(SNAPSHOT, arn, sid, data, tags=tag_dict(sn.get("TagList")))
 
 
-register(TypeDef(CLUSTER, "rds", clusters, ("rds:DescribeDBClusters",)))
-register(
-    TypeDef(
+define(ListSpec(CLUSTER, "rds", "DescribeDBClusters", "DBClusters", _cluster))
+define(
+    ListSpec(
         DYNAMO,
         "dynamodb",
-        tables,
-        ("dynamodb:ListTables", "dynamodb:DescribeTable"),
-        {"point_in_time_recovery": ("dynamodb:DescribeContinuousBackups",)},
+        "ListTables",
+        "TableNames",
+        _table,
+        details=(
+            Detail(
+                "DescribeTable",
+                ("sse", "replica_regions"),
+                lambda name: {"TableName": name},
+                always=True,
+            ),
+            Detail(
+                "DescribeContinuousBackups",
+                ("point_in_time_recovery",),
+                lambda name: {"TableName": name},
+            ),
+        ),
+        parallel=True,
     )
 )
-register(TypeDef(SNAPSHOT, "rds", snapshots, ("rds:DescribeDBSnapshots",)))
+define(ListSpec(SNAPSHOT, "rds", "DescribeDBSnapshots", "DBSnapshots", _snapshot))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from queue import Queue
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from govscan.collectors.aws import (  # noqa: F401
@@ -28,6 +27,7 @@ from govscan.collectors.aws.session import (
     home_region,
     load_accounts_file,
 )
+from govscan.collectors.fanin import Task, fan_in
 from govscan.collectors.interface import CollectionPlan, Item
 from govscan.errors import CollectorError
 from govscan.model import CollectionError
@@ -35,7 +35,6 @@ from govscan.model import CollectionError
 if TYPE_CHECKING:
     from govscan.collectors.aws import AwsCollector
 
-_DONE = object()
 PER_ACCOUNT_WORKERS = 8
 
 
@@ -187,40 +186,21 @@ def _fan_out(
     tasks: list[tuple[str, str]],
     spec: AccountSpec,
 ) -> Iterator[Item]:
-    out: Queue[Any] = Queue(maxsize=512)
-    scopes: dict[str, Scope] = {}
+    scopes = {
+        r: Scope(session, account, r, col.log, fields, spec.tags, throttle=col.throttle)
+        for r in dict.fromkeys(r for _, r in tasks)
+    }
 
-    def scope_for(region: str) -> Scope:
-        if region not in scopes:
-            scopes[region] = Scope(
-                session, account, region, col.log, fields, spec.tags, throttle=col.throttle
-            )
-        return scopes[region]
+    def failed(task: tuple[str, str], exc: Exception) -> list[Item]:
+        rtype, region = task
+        if isinstance(exc, CallFailure):
+            return [scopes[region].list_error(rtype, exc)]
+        return [_error(f"{type(exc).__name__}: {exc}", account, region, "", (rtype,))]
 
-    for _, r in tasks:
-        scope_for(r)
-
-    def run(rtype: str, region: str) -> None:
-        scope = scopes[region]
-        try:
-            for item in TYPES[rtype].collect(scope):
-                out.put(item)
-        except CallFailure as failure:
-            out.put(scope.list_error(rtype, failure))
-        except Exception as exc:
-            out.put(_error(f"{type(exc).__name__}: {exc}", account, region, "", (rtype,)))
-        finally:
-            out.put(_DONE)
-
-    with ThreadPoolExecutor(
-        max_workers=PER_ACCOUNT_WORKERS, thread_name_prefix=f"aws-{account}"
-    ) as pool:
-        for rtype, region in tasks:
-            pool.submit(run, rtype, region)
-        remaining = len(tasks)
-        while remaining:
-            item = out.get()
-            if item is _DONE:
-                remaining -= 1
-            else:
-                yield item
+    yield from fan_in(
+        (Task((rtype, r), partial(TYPES[rtype].collect, scopes[r])) for rtype, r in tasks),
+        failed,
+        workers=PER_ACCOUNT_WORKERS,
+        queue_size=512,
+        name=f"aws-{account}",
+    )

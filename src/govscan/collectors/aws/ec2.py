@@ -8,7 +8,9 @@ from typing import Any
 from govscan.collectors.aws.api import CallFailure
 from govscan.collectors.aws.registry import TypeDef, register
 from govscan.collectors.aws.scope import Scope, iso, tag_dict
+from govscan.collectors.aws.spec import Fetched, ListSpec, define
 from govscan.collectors.interface import Item
+from govscan.model import Resource
 
 VOLUME = "aws.ec2.volume"
 INSTANCE = "aws.ec2.instance"
@@ -20,67 +22,56 @@ def _arn(scope: Scope, kind: str, rid: str) -> str:
     return f"arn:aws:ec2:{scope.region}:{scope.account}:{kind}/{rid}"
 
 
-def volumes(scope: Scope) -> Iterator[Item]:
-    ec2 = scope.api("ec2")
-    try:
-        for v in ec2.pages("describe_volumes", "Volumes"):
-            tags = tag_dict(v.get("Tags"))
-            data = {
-                "volume_id": v["VolumeId"],
-                "encrypted": bool(v.get("Encrypted")),
-                "kms_key_id": v.get("KmsKeyId"),
-                "size_gib": v.get("Size"),
-                "volume_type": v.get("VolumeType"),
-                "state": v.get("State"),
-                "availability_zone": v.get("AvailabilityZone"),
-                "attached": bool(v.get("Attachments")),
-                "created": iso(v.get("CreateTime")),
-            }
-            yield scope.resource(
-                VOLUME,
-                _arn(scope, "volume", v["VolumeId"]),
-                tags.get("Name", v["VolumeId"]),
-                data,
-                tags=tags,
-            )
-    except CallFailure as failure:
-        yield scope.list_error(VOLUME, failure)
+def _volume(scope: Scope, v: dict[str, Any], _: Fetched) -> Resource:
+    tags = tag_dict(v.get("Tags"))
+    data = {
+        "volume_id": v["VolumeId"],
+        "encrypted": bool(v.get("Encrypted")),
+        "kms_key_id": v.get("KmsKeyId"),
+        "size_gib": v.get("Size"),
+        "volume_type": v.get("VolumeType"),
+        "state": v.get("State"),
+        "availability_zone": v.get("AvailabilityZone"),
+        "attached": bool(v.get("Attachments")),
+        "created": iso(v.get("CreateTime")),
+    }
+    return scope.resource(
+        VOLUME,
+        _arn(scope, "volume", v["VolumeId"]),
+        tags.get("Name", v["VolumeId"]),
+        data,
+        tags=tags,
+    )
 
 
-def instances(scope: Scope) -> Iterator[Item]:
-    ec2 = scope.api("ec2")
-    try:
-        for reservation in ec2.pages("describe_instances", "Reservations"):
-            for i in reservation.get("Instances", []):
-                if i.get("State", {}).get("Name") == "terminated":
-                    continue
-                tags = tag_dict(i.get("Tags"))
-                md = i.get("MetadataOptions", {})
-                data = {
-                    "instance_id": i["InstanceId"],
-                    "state": i.get("State", {}).get("Name"),
-                    "instance_type": i.get("InstanceType"),
-                    "image_id": i.get("ImageId"),
-                    "imdsv2_required": md.get("HttpTokens") == "required",
-                    "metadata_endpoint_enabled": md.get("HttpEndpoint", "enabled") == "enabled",
-                    "public_ip": i.get("PublicIpAddress"),
-                    "has_public_ip": bool(i.get("PublicIpAddress")),
-                    "iam_instance_profile": (i.get("IamInstanceProfile") or {}).get("Arn"),
-                    "security_groups": [g["GroupId"] for g in i.get("SecurityGroups", [])],
-                    "subnet_id": i.get("SubnetId"),
-                    "vpc_id": i.get("VpcId"),
-                    "monitoring": i.get("Monitoring", {}).get("State") == "enabled",
-                    "launched": iso(i.get("LaunchTime")),
-                }
-                yield scope.resource(
-                    INSTANCE,
-                    _arn(scope, "instance", i["InstanceId"]),
-                    tags.get("Name", i["InstanceId"]),
-                    data,
-                    tags=tags,
-                )
-    except CallFailure as failure:
-        yield scope.list_error(INSTANCE, failure)
+def _instance(scope: Scope, i: dict[str, Any], _: Fetched) -> Resource | None:
+    if i.get("State", {}).get("Name") == "terminated":
+        return None
+    tags = tag_dict(i.get("Tags"))
+    md = i.get("MetadataOptions", {})
+    data = {
+        "instance_id": i["InstanceId"],
+        "state": i.get("State", {}).get("Name"),
+        "instance_type": i.get("InstanceType"),
+        "image_id": i.get("ImageId"),
+        "imdsv2_required": md.get("HttpTokens") == "required",
+        "metadata_endpoint_enabled": md.get("HttpEndpoint", "enabled") == "enabled",
+        "public_ip": i.get("PublicIpAddress"),
+        "has_public_ip": bool(i.get("PublicIpAddress")),
+        "iam_instance_profile": (i.get("IamInstanceProfile") or {}).get("Arn"),
+        "security_groups": [g["GroupId"] for g in i.get("SecurityGroups", [])],
+        "subnet_id": i.get("SubnetId"),
+        "vpc_id": i.get("VpcId"),
+        "monitoring": i.get("Monitoring", {}).get("State") == "enabled",
+        "launched": iso(i.get("LaunchTime")),
+    }
+    return scope.resource(
+        INSTANCE,
+        _arn(scope, "instance", i["InstanceId"]),
+        tags.get("Name", i["InstanceId"]),
+        data,
+        tags=tags,
+    )
 
 
 def _rule(perm: dict[str, Any]) -> dict[str, Any]:
@@ -101,30 +92,22 @@ def _rule(perm: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def security_groups(scope: Scope) -> Iterator[Item]:
-    ec2 = scope.api("ec2")
-    try:
-        for g in ec2.pages("describe_security_groups", "SecurityGroups"):
-            ingress = [_rule(p) for p in g.get("IpPermissions", [])]
-            egress = [_rule(p) for p in g.get("IpPermissionsEgress", [])]
-            tags = tag_dict(g.get("Tags"))
-            data = {
-                "group_id": g["GroupId"],
-                "group_name": g.get("GroupName"),
-                "vpc_id": g.get("VpcId"),
-                "is_default": g.get("GroupName") == "default",
-                "ingress_rules": ingress,
-                "egress_rules": egress,
-            }
-            yield scope.resource(
-                SG,
-                _arn(scope, "security-group", g["GroupId"]),
-                g.get("GroupName", g["GroupId"]),
-                data,
-                tags=tags,
-            )
-    except CallFailure as failure:
-        yield scope.list_error(SG, failure)
+def _security_group(scope: Scope, g: dict[str, Any], _: Fetched) -> Resource:
+    data = {
+        "group_id": g["GroupId"],
+        "group_name": g.get("GroupName"),
+        "vpc_id": g.get("VpcId"),
+        "is_default": g.get("GroupName") == "default",
+        "ingress_rules": [_rule(p) for p in g.get("IpPermissions", [])],
+        "egress_rules": [_rule(p) for p in g.get("IpPermissionsEgress", [])],
+    }
+    return scope.resource(
+        SG,
+        _arn(scope, "security-group", g["GroupId"]),
+        g.get("GroupName", g["GroupId"]),
+        data,
+        tags=tag_dict(g.get("Tags")),
+    )
 
 
 def vpcs(scope: Scope) -> Iterator[Item]:
@@ -163,9 +146,11 @@ def vpcs(scope: Scope) -> Iterator[Item]:
         )
 
 
-register(TypeDef(VOLUME, "ec2", volumes, ("ec2:DescribeVolumes",)))
-register(TypeDef(INSTANCE, "ec2", instances, ("ec2:DescribeInstances",)))
-register(TypeDef(SG, "ec2", security_groups, ("ec2:DescribeSecurityGroups",)))
+define(ListSpec(VOLUME, "ec2", "DescribeVolumes", "Volumes", _volume))
+define(
+    ListSpec(INSTANCE, "ec2", "DescribeInstances", "Reservations", _instance, inner_key="Instances")
+)
+define(ListSpec(SG, "ec2", "DescribeSecurityGroups", "SecurityGroups", _security_group))
 register(
     TypeDef(
         VPC, "ec2", vpcs, ("ec2:DescribeVpcs",), {"flow_logs_enabled": ("ec2:DescribeFlowLogs",)}

@@ -11,7 +11,9 @@ from govscan.collectors.aws.api import CallFailure
 from govscan.collectors.aws.coverage import TRAIL_LOGGING, TRAILS, cloudtrail_coverage
 from govscan.collectors.aws.registry import TypeDef, register
 from govscan.collectors.aws.scope import Gone, Scope, iso, tag_dict
+from govscan.collectors.aws.spec import Detail, Fetched, ListSpec, define
 from govscan.collectors.interface import Item
+from govscan.model import Resource
 
 ACCOUNT = "aws.account"
 USER = "aws.iam.user"
@@ -213,93 +215,50 @@ def grants_admin(doc: Any) -> bool:
     return False
 
 
-def roles(scope: Scope) -> Iterator[Item]:
-    iam = scope.api("iam")
-    try:
-        found = list(iam.pages("list_roles", "Roles", page_size=100))
-    except CallFailure as failure:
-        yield scope.list_error(ROLE, failure)
-        return
-    for r in found:
-        trust = _statements(r.get("AssumeRolePolicyDocument"))
-        principals: list[str] = []
-        for s in trust:
-            p = s.get("Principal", {})
-            if isinstance(p, str):
-                principals.append(p)
-            elif isinstance(p, dict):
-                for v in p.values():
-                    principals.extend(str(x) for x in _as_list(v))
-        data: dict[str, Any] = {
-            "role_name": r["RoleName"],
-            "path": r.get("Path"),
-            "trusted_principals": sorted(set(principals)),
-            "trusts_everyone": "*" in principals,
-            "created": iso(r.get("CreateDate")),
-            "last_used": iso((r.get("RoleLastUsed") or {}).get("LastUsedDate")),
-            "service_linked": str(r.get("Path", "")).startswith("/aws-service-role/"),
-        }
-        unavailable: dict[str, str] = {}
-        if scope.wants(ROLE, "attached_policies", "has_admin_access"):
-            resp = scope.detail(
-                ROLE,
-                r["Arn"],
-                ("attached_policies", "has_admin_access"),
-                unavailable,
-                iam,
-                "list_attached_role_policies",
-                RoleName=r["RoleName"],
-            )
-            if "attached_policies" not in unavailable:
-                arns = [p["PolicyArn"] for p in (resp or {}).get("AttachedPolicies", [])]
-                data["attached_policies"] = arns
-                data["has_admin_access"] = "arn:aws:iam::aws:policy/AdministratorAccess" in arns
-        yield scope.resource(
-            ROLE,
-            r["Arn"],
-            r["RoleName"],
-            data,
-            unavailable,
-            region="global",
-            tags=tag_dict(r.get("Tags")),
-        )
-    yield from scope.detail_errors()
+def _role(scope: Scope, r: dict[str, Any], got: Fetched) -> Resource:
+    principals: list[str] = []
+    for s in _statements(r.get("AssumeRolePolicyDocument")):
+        p = s.get("Principal", {})
+        if isinstance(p, str):
+            principals.append(p)
+        elif isinstance(p, dict):
+            for v in p.values():
+                principals.extend(str(x) for x in _as_list(v))
+    data: dict[str, Any] = {
+        "role_name": r["RoleName"],
+        "path": r.get("Path"),
+        "trusted_principals": sorted(set(principals)),
+        "trusts_everyone": "*" in principals,
+        "created": iso(r.get("CreateDate")),
+        "last_used": iso((r.get("RoleLastUsed") or {}).get("LastUsedDate")),
+        "service_linked": str(r.get("Path", "")).startswith("/aws-service-role/"),
+    }
+    if "ListAttachedRolePolicies" in got:
+        listed = got["ListAttachedRolePolicies"].get("AttachedPolicies", [])
+        arns = [p["PolicyArn"] for p in listed]
+        data["attached_policies"] = arns
+        data["has_admin_access"] = "arn:aws:iam::aws:policy/AdministratorAccess" in arns
+    return scope.resource(
+        ROLE,
+        r["Arn"],
+        r["RoleName"],
+        data,
+        got.unavailable,
+        region="global",
+        tags=tag_dict(r.get("Tags")),
+    )
 
 
-def policies(scope: Scope) -> Iterator[Item]:
-    iam = scope.api("iam")
-    try:
-        found = list(iam.pages("list_policies", "Policies", Scope="Local"))
-    except CallFailure as failure:
-        yield scope.list_error(POLICY, failure)
-        return
-    for p in found:
-        unavailable: dict[str, str] = {}
-        data: dict[str, Any] = {
-            "policy_name": p["PolicyName"],
-            "attachment_count": p.get("AttachmentCount", 0),
-            "attached": p.get("AttachmentCount", 0) > 0,
-        }
-        if scope.wants(POLICY, "allows_admin"):
-            try:
-                v = scope.detail(
-                    POLICY,
-                    p["Arn"],
-                    ("allows_admin",),
-                    unavailable,
-                    iam,
-                    "get_policy_version",
-                    PolicyArn=p["Arn"],
-                    VersionId=p["DefaultVersionId"],
-                )
-            except Gone:
-                continue
-            if "allows_admin" not in unavailable:
-                data["allows_admin"] = grants_admin(
-                    (v or {}).get("PolicyVersion", {}).get("Document")
-                )
-        yield scope.resource(POLICY, p["Arn"], p["PolicyName"], data, unavailable, region="global")
-    yield from scope.detail_errors()
+def _policy(scope: Scope, p: dict[str, Any], got: Fetched) -> Resource:
+    data: dict[str, Any] = {
+        "policy_name": p["PolicyName"],
+        "attachment_count": p.get("AttachmentCount", 0),
+        "attached": p.get("AttachmentCount", 0) > 0,
+    }
+    if "GetPolicyVersion" in got:
+        document = got["GetPolicyVersion"].get("PolicyVersion", {}).get("Document")
+        data["allows_admin"] = grants_admin(document)
+    return scope.resource(POLICY, p["Arn"], p["PolicyName"], data, got.unavailable, region="global")
 
 
 register(
@@ -336,28 +295,39 @@ register(
         regional=False,
     )
 )
-register(
-    TypeDef(
+define(
+    ListSpec(
         ROLE,
         "iam",
-        roles,
-        ("iam:ListRoles",),
-        {
-            "attached_policies": ("iam:ListAttachedRolePolicies",),
-            "has_admin_access": ("iam:ListAttachedRolePolicies",),
-        },
+        "ListRoles",
+        "Roles",
+        _role,
+        page_size=100,
+        details=(
+            Detail(
+                "ListAttachedRolePolicies",
+                ("attached_policies", "has_admin_access"),
+                lambda r: {"RoleName": r["RoleName"]},
+            ),
+        ),
         regional=False,
     )
 )
-register(
-    TypeDef(
+define(
+    ListSpec(
         POLICY,
         "iam",
-        policies,
-        ("iam:ListPolicies",),
-        {
-            "allows_admin": ("iam:GetPolicyVersion",),
-        },
+        "ListPolicies",
+        "Policies",
+        _policy,
+        params={"Scope": "Local"},
+        details=(
+            Detail(
+                "GetPolicyVersion",
+                ("allows_admin",),
+                lambda p: {"PolicyArn": p["Arn"], "VersionId": p["DefaultVersionId"]},
+            ),
+        ),
         regional=False,
     )
 )

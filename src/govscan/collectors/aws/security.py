@@ -8,7 +8,9 @@ from typing import Any
 from govscan.collectors.aws.api import CallFailure
 from govscan.collectors.aws.registry import TypeDef, register
 from govscan.collectors.aws.scope import Gone, Scope, iso, tag_dict
+from govscan.collectors.aws.spec import Detail, Fetched, ListSpec, define
 from govscan.collectors.interface import Item
+from govscan.model import Resource
 
 KMS = "aws.kms.key"
 TRAIL = "aws.cloudtrail.trail"
@@ -195,64 +197,35 @@ def detectors(scope: Scope) -> Iterator[Item]:
     yield from scope.detail_errors()
 
 
-def secrets(scope: Scope) -> Iterator[Item]:
-    sm = scope.api("secretsmanager")
-    try:
-        found = list(sm.pages("list_secrets", "SecretList"))
-    except CallFailure as failure:
-        yield scope.list_error(SECRET, failure)
-        return
-    for s in found:
-        # Metadata only: govscan never reads a secret's value.
-        data = {
-            "secret_name": s["Name"],
-            "rotation_enabled": bool(s.get("RotationEnabled")),
-            "rotation_days": (s.get("RotationRules") or {}).get("AutomaticallyAfterDays"),
-            "last_rotated": iso(s.get("LastRotatedDate")),
-            "last_accessed": iso(s.get("LastAccessedDate")),
-            "kms_key_id": s.get("KmsKeyId"),
-            "created": iso(s.get("CreatedDate")),
-        }
-        yield scope.resource(SECRET, s["ARN"], s["Name"], data, tags=tag_dict(s.get("Tags")))
+def _secret(scope: Scope, s: dict[str, Any], _: Fetched) -> Resource:
+    # Metadata only: govscan never reads a secret's value.
+    data = {
+        "secret_name": s["Name"],
+        "rotation_enabled": bool(s.get("RotationEnabled")),
+        "rotation_days": (s.get("RotationRules") or {}).get("AutomaticallyAfterDays"),
+        "last_rotated": iso(s.get("LastRotatedDate")),
+        "last_accessed": iso(s.get("LastAccessedDate")),
+        "kms_key_id": s.get("KmsKeyId"),
+        "created": iso(s.get("CreatedDate")),
+    }
+    return scope.resource(SECRET, s["ARN"], s["Name"], data, tags=tag_dict(s.get("Tags")))
 
 
-def certificates(scope: Scope) -> Iterator[Item]:
-    acm = scope.api("acm")
-    try:
-        found = list(acm.pages("list_certificates", "CertificateSummaryList"))
-    except CallFailure as failure:
-        yield scope.list_error(CERT, failure)
-        return
-    for c in found:
-        arn = c["CertificateArn"]
-        unavailable: dict[str, str] = {}
-        data: dict[str, Any] = {"domain_name": c.get("DomainName")}
-        if scope.wants(CERT, "not_after", "status", "in_use", "key_algorithm"):
-            try:
-                r = scope.detail(
-                    CERT,
-                    arn,
-                    ("not_after", "status", "in_use", "key_algorithm"),
-                    unavailable,
-                    acm,
-                    "describe_certificate",
-                    CertificateArn=arn,
-                )
-            except Gone:
-                continue
-            cert = (r or {}).get("Certificate", {})
-            if "not_after" not in unavailable:
-                data.update(
-                    {
-                        "not_after": iso(cert.get("NotAfter")),
-                        "status": cert.get("Status"),
-                        "in_use": bool(cert.get("InUseBy")),
-                        "key_algorithm": cert.get("KeyAlgorithm"),
-                        "type": cert.get("Type"),
-                    }
-                )
-        yield scope.resource(CERT, arn, c.get("DomainName", arn), data, unavailable)
-    yield from scope.detail_errors()
+def _certificate(scope: Scope, c: dict[str, Any], got: Fetched) -> Resource:
+    arn = c["CertificateArn"]
+    data: dict[str, Any] = {"domain_name": c.get("DomainName")}
+    if "DescribeCertificate" in got:
+        cert = got["DescribeCertificate"].get("Certificate", {})
+        data.update(
+            {
+                "not_after": iso(cert.get("NotAfter")),
+                "status": cert.get("Status"),
+                "in_use": bool(cert.get("InUseBy")),
+                "key_algorithm": cert.get("KeyAlgorithm"),
+                "type": cert.get("Type"),
+            }
+        )
+    return scope.resource(CERT, arn, c.get("DomainName", arn), data, got.unavailable)
 
 
 register(
@@ -284,14 +257,20 @@ register(
 register(
     TypeDef(GUARDDUTY, "guardduty", detectors, ("guardduty:ListDetectors", "guardduty:GetDetector"))
 )
-register(TypeDef(SECRET, "secretsmanager", secrets, ("secretsmanager:ListSecrets",)))
-_CERT_DETAIL = ("acm:DescribeCertificate",)
-register(
-    TypeDef(
+define(ListSpec(SECRET, "secretsmanager", "ListSecrets", "SecretList", _secret))
+define(
+    ListSpec(
         CERT,
         "acm",
-        certificates,
-        ("acm:ListCertificates",),
-        dict.fromkeys(("not_after", "status", "in_use", "key_algorithm"), _CERT_DETAIL),
+        "ListCertificates",
+        "CertificateSummaryList",
+        _certificate,
+        details=(
+            Detail(
+                "DescribeCertificate",
+                ("not_after", "status", "in_use", "key_algorithm"),
+                lambda c: {"CertificateArn": c["CertificateArn"]},
+            ),
+        ),
     )
 )

@@ -7,8 +7,10 @@ from typing import Any
 
 from govscan.collectors.aws.api import CallFailure
 from govscan.collectors.aws.registry import TypeDef, register
-from govscan.collectors.aws.scope import Gone, Scope, iso, parallel, tag_dict
+from govscan.collectors.aws.scope import Scope, iso, tag_dict
+from govscan.collectors.aws.spec import Detail, Fetched, ListSpec, define
 from govscan.collectors.interface import Item
+from govscan.model import Resource
 
 LAMBDA = "aws.lambda.function"
 SQS = "aws.sqs.queue"
@@ -21,120 +23,62 @@ BACKUP_PLAN = "aws.backup.plan"
 BACKUP_VAULT = "aws.backup.vault"
 
 
-def functions(scope: Scope) -> Iterator[Item]:
-    lam = scope.api("lambda")
-    try:
-        found = list(lam.pages("list_functions", "Functions"))
-    except CallFailure as failure:
-        yield scope.list_error(LAMBDA, failure)
-        return
-    for f in found:
-        env = (f.get("Environment") or {}).get("Variables") or {}
-        data = {
-            "function_name": f["FunctionName"],
-            "runtime": f.get("Runtime"),
-            "package_type": f.get("PackageType", "Zip"),
-            # Variable names only: their values may be secrets and never leave the collector.
-            "environment_variable_names": sorted(env),
-            "kms_key_arn": f.get("KMSKeyArn"),
-            "role": f.get("Role"),
-            "in_vpc": bool((f.get("VpcConfig") or {}).get("SubnetIds")),
-            "tracing": (f.get("TracingConfig") or {}).get("Mode"),
-            "last_modified": f.get("LastModified"),
-        }
-        yield scope.resource(LAMBDA, f["FunctionArn"], f["FunctionName"], data)
+def _function(scope: Scope, f: dict[str, Any], _: Fetched) -> Resource:
+    env = (f.get("Environment") or {}).get("Variables") or {}
+    data = {
+        "function_name": f["FunctionName"],
+        "runtime": f.get("Runtime"),
+        "package_type": f.get("PackageType", "Zip"),
+        # Variable names only: their values may be secrets and never leave the collector.
+        "environment_variable_names": sorted(env),
+        "kms_key_arn": f.get("KMSKeyArn"),
+        "role": f.get("Role"),
+        "in_vpc": bool((f.get("VpcConfig") or {}).get("SubnetIds")),
+        "tracing": (f.get("TracingConfig") or {}).get("Mode"),
+        "last_modified": f.get("LastModified"),
+    }
+    return scope.resource(LAMBDA, f["FunctionArn"], f["FunctionName"], data)
 
 
-def queues(scope: Scope) -> Iterator[Item]:
-    sqs = scope.api("sqs")
-    try:
-        urls = list(sqs.pages("list_queues", "QueueUrls"))
-    except CallFailure as failure:
-        yield scope.list_error(SQS, failure)
-        return
-
-    def queue(url: str) -> Item:
-        unavailable: dict[str, str] = {}
-        name = url.rstrip("/").rsplit("/", 1)[-1]
-        arn = f"arn:aws:sqs:{scope.region}:{scope.account}:{name}"
-        r = scope.detail(
-            SQS,
-            arn,
-            ("sse_enabled", "kms_key_id"),
-            unavailable,
-            sqs,
-            "get_queue_attributes",
-            QueueUrl=url,
-            AttributeNames=["All"],
+def _queue(scope: Scope, url: str, got: Fetched) -> Resource:
+    name = url.rstrip("/").rsplit("/", 1)[-1]
+    arn = f"arn:aws:sqs:{scope.region}:{scope.account}:{name}"
+    data: dict[str, Any] = {"queue_name": name}
+    if "GetQueueAttributes" in got:
+        attrs = got["GetQueueAttributes"].get("Attributes", {})
+        arn = attrs.get("QueueArn", arn)
+        data["kms_key_id"] = attrs.get("KmsMasterKeyId")
+        data["sse_enabled"] = (
+            bool(attrs.get("KmsMasterKeyId")) or attrs.get("SqsManagedSseEnabled") == "true"
         )
-        attrs = (r or {}).get("Attributes", {})
-        data: dict[str, Any] = {"queue_name": name}
-        if "sse_enabled" not in unavailable:
-            arn = attrs.get("QueueArn", arn)
-            data["kms_key_id"] = attrs.get("KmsMasterKeyId")
-            data["sse_enabled"] = (
-                bool(attrs.get("KmsMasterKeyId")) or attrs.get("SqsManagedSseEnabled") == "true"
-            )
-        return scope.resource(SQS, arn, name, data, unavailable)
-
-    yield from parallel(queue, urls)
-    yield from scope.detail_errors()
+    return scope.resource(SQS, arn, name, data, got.unavailable)
 
 
-def topics(scope: Scope) -> Iterator[Item]:
-    sns = scope.api("sns")
-    try:
-        found = list(sns.pages("list_topics", "Topics"))
-    except CallFailure as failure:
-        yield scope.list_error(SNS, failure)
-        return
-
-    def topic(t: dict[str, Any]) -> Item:
-        arn = t["TopicArn"]
-        unavailable: dict[str, str] = {}
-        data: dict[str, Any] = {"topic_name": arn.rsplit(":", 1)[-1]}
-        if scope.wants(SNS, "kms_key_id", "encrypted"):
-            r = scope.detail(
-                SNS,
-                arn,
-                ("kms_key_id", "encrypted"),
-                unavailable,
-                sns,
-                "get_topic_attributes",
-                TopicArn=arn,
-            )
-            if "kms_key_id" not in unavailable:
-                key = (r or {}).get("Attributes", {}).get("KmsMasterKeyId")
-                data["kms_key_id"] = key
-                data["encrypted"] = bool(key)
-        return scope.resource(SNS, arn, data["topic_name"], data, unavailable)
-
-    yield from parallel(topic, found)
-    yield from scope.detail_errors()
+def _topic(scope: Scope, t: dict[str, Any], got: Fetched) -> Resource:
+    arn = t["TopicArn"]
+    data: dict[str, Any] = {"topic_name": arn.rsplit(":", 1)[-1]}
+    if "GetTopicAttributes" in got:
+        key = got["GetTopicAttributes"].get("Attributes", {}).get("KmsMasterKeyId")
+        data["kms_key_id"] = key
+        data["encrypted"] = bool(key)
+    return scope.resource(SNS, arn, data["topic_name"], data, got.unavailable)
 
 
-def file_systems(scope: Scope) -> Iterator[Item]:
-    efs = scope.api("efs")
-    try:
-        found = list(efs.pages("describe_file_systems", "FileSystems"))
-    except CallFailure as failure:
-        yield scope.list_error(EFS, failure)
-        return
-    for fs in found:
-        data = {
-            "file_system_id": fs["FileSystemId"],
-            "encrypted": bool(fs.get("Encrypted")),
-            "kms_key_id": fs.get("KmsKeyId"),
-            "performance_mode": fs.get("PerformanceMode"),
-        }
-        arn = (
-            fs.get("FileSystemArn")
-            or f"arn:aws:elasticfilesystem:{scope.region}:{scope.account}:file-system/"
-            f"{fs['FileSystemId']}"
-        )
-        yield scope.resource(
-            EFS, arn, fs.get("Name") or fs["FileSystemId"], data, tags=tag_dict(fs.get("Tags"))
-        )
+def _file_system(scope: Scope, fs: dict[str, Any], _: Fetched) -> Resource:
+    data = {
+        "file_system_id": fs["FileSystemId"],
+        "encrypted": bool(fs.get("Encrypted")),
+        "kms_key_id": fs.get("KmsKeyId"),
+        "performance_mode": fs.get("PerformanceMode"),
+    }
+    arn = (
+        fs.get("FileSystemArn")
+        or f"arn:aws:elasticfilesystem:{scope.region}:{scope.account}:file-system/"
+        f"{fs['FileSystemId']}"
+    )
+    return scope.resource(
+        EFS, arn, fs.get("Name") or fs["FileSystemId"], data, tags=tag_dict(fs.get("Tags"))
+    )
 
 
 def listeners(scope: Scope) -> Iterator[Item]:
@@ -171,133 +115,118 @@ def listeners(scope: Scope) -> Iterator[Item]:
                 yield scope.list_error(LISTENER, failure)
 
 
-def distributions(scope: Scope) -> Iterator[Item]:
-    cf = scope.api("cloudfront", region="us-east-1")
-    try:
-        listing = cf.call("list_distributions").get("DistributionList", {})
-    except CallFailure as failure:
-        yield scope.list_error(CLOUDFRONT, failure)
-        return
-    for d in listing.get("Items", []) or []:
-        behaviour = d.get("DefaultCacheBehavior", {})
-        viewer = d.get("ViewerCertificate", {})
-        others = (d.get("CacheBehaviors") or {}).get("Items", []) or []
-        policies = [behaviour.get("ViewerProtocolPolicy")] + [
-            b.get("ViewerProtocolPolicy") for b in others
-        ]
-        data = {
-            "comment": d.get("Comment") or None,
-            "domain_name": d.get("DomainName"),
-            "enabled": bool(d.get("Enabled")),
-            "viewer_protocol_policy": behaviour.get("ViewerProtocolPolicy"),
-            "https_only": all(p in ("https-only", "redirect-to-https") for p in policies),
-            "minimum_protocol_version": viewer.get("MinimumProtocolVersion"),
-            "default_certificate": bool(viewer.get("CloudFrontDefaultCertificate")),
-            "web_acl": d.get("WebACLId") or None,
-            "origins": [
-                o.get("DomainName") for o in (d.get("Origins") or {}).get("Items", []) or []
-            ],
-        }
-        yield scope.resource(
-            CLOUDFRONT, d["ARN"], d.get("Comment") or d["Id"], data, region="global"
+def _distribution(scope: Scope, d: dict[str, Any], _: Fetched) -> Resource:
+    behaviour = d.get("DefaultCacheBehavior", {})
+    viewer = d.get("ViewerCertificate", {})
+    others = (d.get("CacheBehaviors") or {}).get("Items", []) or []
+    policies = [behaviour.get("ViewerProtocolPolicy")] + [
+        b.get("ViewerProtocolPolicy") for b in others
+    ]
+    data = {
+        "comment": d.get("Comment") or None,
+        "domain_name": d.get("DomainName"),
+        "enabled": bool(d.get("Enabled")),
+        "viewer_protocol_policy": behaviour.get("ViewerProtocolPolicy"),
+        "https_only": all(p in ("https-only", "redirect-to-https") for p in policies),
+        "minimum_protocol_version": viewer.get("MinimumProtocolVersion"),
+        "default_certificate": bool(viewer.get("CloudFrontDefaultCertificate")),
+        "web_acl": d.get("WebACLId") or None,
+        "origins": [o.get("DomainName") for o in (d.get("Origins") or {}).get("Items", []) or []],
+    }
+    return scope.resource(CLOUDFRONT, d["ARN"], d.get("Comment") or d["Id"], data, region="global")
+
+
+def _repository(scope: Scope, r: dict[str, Any], _: Fetched) -> Resource:
+    enc = r.get("encryptionConfiguration") or {}
+    data = {
+        "repository_name": r["repositoryName"],
+        "scan_on_push": bool((r.get("imageScanningConfiguration") or {}).get("scanOnPush")),
+        "tag_immutability": r.get("imageTagMutability") == "IMMUTABLE",
+        "encryption_type": enc.get("encryptionType", "AES256"),
+        "created": iso(r.get("createdAt")),
+    }
+    return scope.resource(ECR, r["repositoryArn"], r["repositoryName"], data)
+
+
+def _backup_plan(scope: Scope, p: dict[str, Any], got: Fetched) -> Resource:
+    arn = p["BackupPlanArn"]
+    data: dict[str, Any] = {"plan_name": p.get("BackupPlanName")}
+    if "GetBackupPlan" in got:
+        rules = []
+        for rule in got["GetBackupPlan"].get("BackupPlan", {}).get("Rules", []):
+            copies = [c.get("DestinationBackupVaultArn", "") for c in rule.get("CopyActions", [])]
+            rules.append(
+                {
+                    "name": rule.get("RuleName"),
+                    "retention_days": (rule.get("Lifecycle") or {}).get("DeleteAfterDays"),
+                    "copy_vaults": copies,
+                }
+            )
+        data["rules"] = rules
+        data["copy_regions"] = sorted(
+            {c.split(":")[3] for r_ in rules for c in r_["copy_vaults"] if c.count(":") > 3}
         )
+        days = [x["retention_days"] for x in rules if x["retention_days"]]
+        data["min_retention_days"] = min(days) if days else None
+    return scope.resource(BACKUP_PLAN, arn, p.get("BackupPlanName", arn), data, got.unavailable)
 
 
-def repositories(scope: Scope) -> Iterator[Item]:
-    ecr = scope.api("ecr")
-    try:
-        found = list(ecr.pages("describe_repositories", "repositories"))
-    except CallFailure as failure:
-        yield scope.list_error(ECR, failure)
-        return
-    for r in found:
-        enc = r.get("encryptionConfiguration") or {}
-        data = {
-            "repository_name": r["repositoryName"],
-            "scan_on_push": bool((r.get("imageScanningConfiguration") or {}).get("scanOnPush")),
-            "tag_immutability": r.get("imageTagMutability") == "IMMUTABLE",
-            "encryption_type": enc.get("encryptionType", "AES256"),
-            "created": iso(r.get("createdAt")),
-        }
-        yield scope.resource(ECR, r["repositoryArn"], r["repositoryName"], data)
+def _backup_vault(scope: Scope, v: dict[str, Any], _: Fetched) -> Resource:
+    data = {
+        "vault_name": v.get("BackupVaultName"),
+        "encryption_key_arn": v.get("EncryptionKeyArn"),
+        "locked": bool(v.get("Locked")),
+        "recovery_points": v.get("NumberOfRecoveryPoints", 0),
+    }
+    return scope.resource(BACKUP_VAULT, v["BackupVaultArn"], v.get("BackupVaultName", ""), data)
 
 
-def backup_plans(scope: Scope) -> Iterator[Item]:
-    bk = scope.api("backup")
-    try:
-        found = list(bk.pages("list_backup_plans", "BackupPlansList"))
-    except CallFailure as failure:
-        yield scope.list_error(BACKUP_PLAN, failure)
-        return
-    for p in found:
-        unavailable: dict[str, str] = {}
-        arn = p["BackupPlanArn"]
-        data: dict[str, Any] = {"plan_name": p.get("BackupPlanName")}
-        if scope.wants(BACKUP_PLAN, "rules", "copy_regions", "min_retention_days"):
-            try:
-                r = scope.detail(
-                    BACKUP_PLAN,
-                    arn,
-                    ("rules", "copy_regions", "min_retention_days"),
-                    unavailable,
-                    bk,
-                    "get_backup_plan",
-                    BackupPlanId=p["BackupPlanId"],
-                )
-            except Gone:
-                continue
-            if "rules" not in unavailable:
-                rules = []
-                for rule in (r or {}).get("BackupPlan", {}).get("Rules", []):
-                    copies = [
-                        c.get("DestinationBackupVaultArn", "") for c in rule.get("CopyActions", [])
-                    ]
-                    rules.append(
-                        {
-                            "name": rule.get("RuleName"),
-                            "retention_days": (rule.get("Lifecycle") or {}).get("DeleteAfterDays"),
-                            "copy_vaults": copies,
-                        }
-                    )
-                data["rules"] = rules
-                data["copy_regions"] = sorted(
-                    {c.split(":")[3] for r_ in rules for c in r_["copy_vaults"] if c.count(":") > 3}
-                )
-                days = [x["retention_days"] for x in rules if x["retention_days"]]
-                data["min_retention_days"] = min(days) if days else None
-        yield scope.resource(BACKUP_PLAN, arn, p.get("BackupPlanName", arn), data, unavailable)
-    yield from scope.detail_errors()
-
-
-def backup_vaults(scope: Scope) -> Iterator[Item]:
-    bk = scope.api("backup")
-    try:
-        found = list(bk.pages("list_backup_vaults", "BackupVaultList"))
-    except CallFailure as failure:
-        yield scope.list_error(BACKUP_VAULT, failure)
-        return
-    for v in found:
-        data = {
-            "vault_name": v.get("BackupVaultName"),
-            "encryption_key_arn": v.get("EncryptionKeyArn"),
-            "locked": bool(v.get("Locked")),
-            "recovery_points": v.get("NumberOfRecoveryPoints", 0),
-        }
-        yield scope.resource(BACKUP_VAULT, v["BackupVaultArn"], v.get("BackupVaultName", ""), data)
-
-
-register(TypeDef(LAMBDA, "lambda", functions, ("lambda:ListFunctions",)))
-register(TypeDef(SQS, "sqs", queues, ("sqs:ListQueues", "sqs:GetQueueAttributes")))
-register(
-    TypeDef(
-        SNS,
-        "sns",
-        topics,
-        ("sns:ListTopics",),
-        {"kms_key_id": ("sns:GetTopicAttributes",), "encrypted": ("sns:GetTopicAttributes",)},
+define(ListSpec(LAMBDA, "lambda", "ListFunctions", "Functions", _function))
+define(
+    ListSpec(
+        SQS,
+        "sqs",
+        "ListQueues",
+        "QueueUrls",
+        _queue,
+        details=(
+            Detail(
+                "GetQueueAttributes",
+                ("sse_enabled", "kms_key_id"),
+                lambda url: {"QueueUrl": url, "AttributeNames": ["All"]},
+                always=True,
+            ),
+        ),
+        parallel=True,
     )
 )
-register(TypeDef(EFS, "efs", file_systems, ("elasticfilesystem:DescribeFileSystems",)))
+define(
+    ListSpec(
+        SNS,
+        "sns",
+        "ListTopics",
+        "Topics",
+        _topic,
+        details=(
+            Detail(
+                "GetTopicAttributes",
+                ("kms_key_id", "encrypted"),
+                lambda t: {"TopicArn": t["TopicArn"]},
+            ),
+        ),
+        parallel=True,
+    )
+)
+define(
+    ListSpec(
+        EFS,
+        "efs",
+        "DescribeFileSystems",
+        "FileSystems",
+        _file_system,
+        prefix="elasticfilesystem",
+    )
+)
 register(
     TypeDef(
         LISTENER,
@@ -306,20 +235,33 @@ register(
         ("elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners"),
     )
 )
-register(
-    TypeDef(
-        CLOUDFRONT, "cloudfront", distributions, ("cloudfront:ListDistributions",), regional=False
+define(
+    ListSpec(
+        CLOUDFRONT,
+        "cloudfront",
+        "ListDistributions",
+        "DistributionList.Items",
+        _distribution,
+        paginated=False,
+        regional=False,
+        client_region="us-east-1",
     )
 )
-register(TypeDef(ECR, "ecr", repositories, ("ecr:DescribeRepositories",)))
-_PLAN_DETAIL = ("backup:GetBackupPlan",)
-register(
-    TypeDef(
+define(ListSpec(ECR, "ecr", "DescribeRepositories", "repositories", _repository))
+define(
+    ListSpec(
         BACKUP_PLAN,
         "backup",
-        backup_plans,
-        ("backup:ListBackupPlans",),
-        dict.fromkeys(("rules", "copy_regions", "min_retention_days"), _PLAN_DETAIL),
+        "ListBackupPlans",
+        "BackupPlansList",
+        _backup_plan,
+        details=(
+            Detail(
+                "GetBackupPlan",
+                ("rules", "copy_regions", "min_retention_days"),
+                lambda p: {"BackupPlanId": p["BackupPlanId"]},
+            ),
+        ),
     )
 )
-register(TypeDef(BACKUP_VAULT, "backup", backup_vaults, ("backup:ListBackupVaults",)))
+define(ListSpec(BACKUP_VAULT, "backup", "ListBackupVaults", "BackupVaultList", _backup_vault))

@@ -33,7 +33,7 @@ from govscan.collectors.registry.entities import (
 )
 from govscan.collectors.registry.schema import CLAUSES
 from govscan.collectors.registry.validate import plain
-from govscan.engine.patterns import glob_matches
+from govscan.language.patterns import glob_matches
 from govscan.model import Location, Resource, ResourceRef, Target
 
 PROVIDER = "dsgvo"

@@ -12,7 +12,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from govscan.catalog.resource_types import FieldSpec, ResourceTypeSpec
 from govscan.collectors.interface import (
     CollectionPlan,
     Collector,
@@ -21,7 +20,14 @@ from govscan.collectors.interface import (
     TargetBlock,
 )
 from govscan.errors import UsageError
-from govscan.model import CollectionError, Resource, ResourceRef, Target
+from govscan.model import (
+    CollectionError,
+    FieldSpec,
+    Resource,
+    ResourceRef,
+    ResourceTypeSpec,
+    Target,
+)
 
 
 class WidgetCollector(Collector):

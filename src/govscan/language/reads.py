@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from govscan.engine.paths import DOTTED, QUANTIFIERS, getter, is_param, lead
+from govscan.language.paths import DOTTED, QUANTIFIERS, getter, is_param, lead
 
 PRESENCE_OPERATORS = frozenset({"present", "absent", "empty", "not-empty"})
 """Operators answered by whether a value is there (and empty), not by what it is."""

@@ -173,3 +173,17 @@ def glob_matches(text: str, glob: str) -> bool:
         return compile_glob(glob).matches(text)
     except PatternError:
         return False
+
+
+REGEX_PREFIX = "re:"
+"""Marks a waiver's ``resources`` entry as an RE2 regex rather than a glob."""
+
+
+def resource_pattern(entry: str) -> Pattern:
+    """A waiver's ``resources`` entry: a glob, or ``re:<regex>`` in RE2 syntax.
+
+    Both are matched by RE2, so a waiver cannot make a scan slow, however long
+    the ARNs it is matched against; raises ``PatternError`` for a bad regex."""
+    if entry.startswith(REGEX_PREFIX):
+        return compile_regex(entry[len(REGEX_PREFIX) :])
+    return compile_glob(entry)

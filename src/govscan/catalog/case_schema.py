@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from govscan.controltest.cases import STATUSES
+from govscan.model import Status
+
+STATUSES = tuple(s.value for s in Status)
+"""What a case may `expect`: every result status."""
 
 _TEXT_MAP = {"type": "object", "additionalProperties": {"type": "string"}}
 _AS_OF = {"type": "string", "description": "Judging date or date-time (a date: its end, UTC)"}

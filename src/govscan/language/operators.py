@@ -13,12 +13,12 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from govscan.engine.patterns import Pattern, PatternError, compile_regex
+from govscan.language.patterns import Pattern, PatternError, compile_regex
 
 OpFn = Callable[[Any, Any, Any], bool]
 """(actual value, prepared expected value, EvalContext) -> bool."""
@@ -373,6 +373,42 @@ def register_operator(
         value_schema=value_schema or {},
         doc=doc,
     )
+
+
+def bind_operator(name: str, fn: OpFn) -> None:
+    """Give an operator declared here its judging function, which lives above the catalog."""
+    OPERATORS[name] = replace(OPERATORS[name], fn=fn)
+
+
+def _unbound(name: str) -> OpFn:
+    def fn(_a: Any, _b: Any, _c: Any) -> bool:
+        # The engine binds every declared operator when it is imported; reaching this
+        # means a caller judged without the engine, which must not pass silently.
+        raise LookupError(f"operator '{name}' has no judging function")
+
+    return fn
+
+
+def _prep_jurisdictions(value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(items, list | tuple)
+        or not items
+        or not all(isinstance(v, str) and v.strip() for v in items)
+    ):
+        raise PrepareError("expects a non-empty list of jurisdictions, e.g. [EU, EEA] or [DE]")
+    return tuple(v.strip() for v in items)
+
+
+# Declared here so the catalog validates it without the engine; judged by
+# govscan.engine.residency, which needs the jurisdiction tables.
+register_operator(
+    "jurisdiction-in",
+    _unbound("jurisdiction-in"),
+    prepare=_prep_jurisdictions,
+    value_schema={"type": "array", "items": {"type": "string"}, "minItems": 1},
+    doc="every region or country is in an allowed jurisdiction (unknown: error)",
+)
 
 
 def operator_names() -> list[str]:

@@ -1,0 +1,173 @@
+"""Reports rendered into a bundle or beside it: the wiring between the evidence
+writer and the reporters, so that neither imports the other's job.
+
+A scan's bundle is written by :func:`write_scan_bundle` (data files by
+:mod:`govscan.evidence.bundle`, reports here, manifest last); ``govscan report``
+re-renders a bundle's reports through :func:`render_formats`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import IO
+
+from govscan.errors import StorageError, UsageError
+from govscan.evidence.bundle import load_scan, write_bundle
+from govscan.evidence.rerender import add_to_bundle
+from govscan.evidence.safeio import open_new, replace_file
+from govscan.model import ScanResult
+from govscan.reporters.interface import Reporter, ReportOptions
+from govscan.reporters.markdown import MarkdownReporter
+from govscan.reporters.registry import get_reporter
+
+log = logging.getLogger(__name__)
+
+STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
+
+# results.json is a report format too, but in a bundle the evidence writer owns it.
+_RESULTS_FORMAT = "json"
+
+
+def write_scan_bundle(
+    scan: ScanResult,
+    out_dir: Path,
+    formats: Sequence[str],
+    options: ReportOptions,
+    *,
+    sign_key_pem: bytes | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Path:
+    """The whole bundle of a finished scan in ``out_dir`` (a directory govscan just
+    made), then the CI job summary. Returns the manifest's path.
+
+    The reports get results.json's digest from the writer that wrote it, so the
+    OSCAL back-matter cites exactly the file in the bundle."""
+    wanted = [f for f in formats if f != _RESULTS_FORMAT]
+
+    def reports(directory: Path, results_sha256: str) -> None:
+        render_into(scan, directory, wanted, replace(options, results_sha256=results_sha256))
+
+    manifest = write_bundle(scan, out_dir, reports, sign_key_pem=sign_key_pem)
+    write_step_summary(scan, options, environ)
+    return manifest
+
+
+def render_into(
+    scan: ScanResult,
+    out_dir: Path,
+    formats: Sequence[str],
+    options: ReportOptions,
+    *,
+    fresh: bool = True,
+) -> list[Path]:
+    """Write each format's report into ``out_dir``.
+
+    ``fresh``: ``out_dir`` is a directory govscan just made, so every file is
+    new (created with ``O_EXCL | O_NOFOLLOW``). Otherwise each report replaces
+    its name by a rename, so a symbolic link planted there is replaced, never
+    written through.
+    """
+    written: list[Path] = []
+    for fmt in formats:
+        reporter = get_reporter(fmt)
+        path = out_dir / reporter.filename
+
+        def write(fh: IO[bytes], reporter: Reporter = reporter) -> None:
+            reporter.write(scan, options, fh)
+
+        try:
+            if fresh:
+                with open_new(path) as fh:
+                    write(fh)
+            else:
+                replace_file(path, write)
+        except OSError as exc:
+            raise StorageError.writing(path, exc) from None
+        written.append(path)
+    return written
+
+
+def write_step_summary(
+    scan: ScanResult, options: ReportOptions, environ: Mapping[str, str] | None = None
+) -> Path | None:
+    """Append the Markdown summary to ``$GITHUB_STEP_SUMMARY`` when it is set.
+
+    A CI summary is a convenience: failing to write it is logged, never fatal.
+    """
+    env = os.environ if environ is None else environ
+    target = env.get(STEP_SUMMARY_ENV, "")
+    if not target:
+        return None
+    path = Path(target)
+    try:
+        with path.open("ab") as fh:
+            MarkdownReporter().write(scan, options, fh)
+    except OSError as exc:
+        log.warning("cannot write the job summary to %s: %s", path, exc.strerror)
+        return None
+    return path
+
+
+def render_formats(
+    bundle: Path,
+    formats: Sequence[str],
+    options: ReportOptions,
+    out_dir: Path | None = None,
+    *,
+    sign_key_pem: bytes | None = None,
+) -> list[Path]:
+    """``govscan report``: re-render reports from a bundle without scanning.
+
+    ``out_dir`` ``None`` (or the bundle itself) adds the reports to the bundle
+    and rewrites its manifest (see :func:`govscan.evidence.rerender.add_to_bundle`).
+    """
+    if out_dir is None or _same_dir(out_dir, bundle):
+        return render_in_place(bundle, formats, options, sign_key_pem=sign_key_pem)
+    return render_elsewhere(bundle, formats, options, out_dir)
+
+
+def render_elsewhere(
+    bundle: Path, formats: Sequence[str], options: ReportOptions, out_dir: Path
+) -> list[Path]:
+    real_bundle, real_out = bundle.resolve(), out_dir.resolve()
+    if real_bundle in real_out.parents:
+        raise UsageError(
+            f"{out_dir}: inside the bundle {bundle}; a bundle holds no directories, "
+            "so choose an --output-dir outside it"
+        )
+    if out_dir.is_symlink():
+        raise UsageError(f"{out_dir}: is a symbolic link; choose a real directory")
+    scan = load_scan(bundle)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create {out_dir}: {exc.strerror}") from None
+    return render_into(scan, out_dir, formats, options, fresh=False)
+
+
+def render_in_place(
+    bundle: Path,
+    formats: Sequence[str],
+    options: ReportOptions,
+    *,
+    sign_key_pem: bytes | None = None,
+) -> list[Path]:
+    """Add ``formats`` to the bundle and rewrite its manifest (and signature)."""
+
+    def write(source: Path, staging: Path) -> None:
+        render_into(load_scan(source), staging, formats, options)
+
+    names = [get_reporter(f).filename for f in formats]
+    target = add_to_bundle(bundle, names, write, sign_key_pem=sign_key_pem)
+    return [target / n for n in names]
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
