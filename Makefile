@@ -25,10 +25,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The fast loop: no browser, no HTTP test servers, no whole-estate or subprocess cases.
 unit: $(STAMP)
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 -q -m "not browser and not integration and not slow"
 
-test: lint typecheck unit
+# Everything, as CI runs it.
+test: lint typecheck
+	$(BIN)/pytest -n 2 -q
 
 selfscan: $(STAMP)
 	$(BIN)/govscan scan --config govscan.yaml

@@ -19,6 +19,9 @@ from govscan.model import Resource
 from tests.dsgvo.conftest import collect as collect_registry
 from tests.dsgvo.conftest import fixture
 
+# Whole-estate or subprocess cases: `make test` runs them, `make unit` does not.
+pytestmark = pytest.mark.slow
+
 TYPES = builtin_resource_types()
 EVERY_FIELD = CollectionPlan({t: frozenset(s.fields) for t, s in TYPES.items()})
 CASES = Path(__file__).parent.parent / "repo" / "cases"

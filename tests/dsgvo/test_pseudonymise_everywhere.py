@@ -34,6 +34,9 @@ from govscan.runner import ScanConfig, run
 
 from .conftest import fixture
 
+# Whole-estate or subprocess cases: `make test` runs them, `make unit` does not.
+pytestmark = pytest.mark.slow
+
 REGION = "eu-central-1"
 AS_OF = dt.date(2026, 6, 30)
 

@@ -14,6 +14,9 @@ from .cases_catalog import CASES as CATALOG_CASES
 from .cases_repo import CASES as REPO_CASES
 from .harness import Case, Outcome, World, bundle_texts, run, snapshot
 
+# Whole-estate or subprocess cases: `make test` runs them, `make unit` does not.
+pytestmark = pytest.mark.slow
+
 CASES: list[Case] = [*CATALOG_CASES, *REPO_CASES, *BUNDLE_CASES]
 
 

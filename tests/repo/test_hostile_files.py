@@ -18,6 +18,9 @@ from typing import Any
 
 import pytest
 
+# Whole-estate or subprocess cases: `make test` runs them, `make unit` does not.
+pytestmark = pytest.mark.slow
+
 SECRET = "token-h2-7f3c9a1e"
 TF = 'resource "aws_s3_bucket" "ok" {\n  bucket = "ok"\n}\n'
 VOLUME = 'resource "aws_ebs_volume" "v" {\n  size = 1\n  encrypted = true\n}\n'

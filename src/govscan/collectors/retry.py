@@ -19,8 +19,9 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Protocol
 
 ATTEMPTS = 5
@@ -36,11 +37,18 @@ would go past it is not made."""
 BACKOFF_BASE = 0.5
 """First backoff in seconds without a server hint; doubles with every retry."""
 
-RATE = 20.0
-"""Requests per second per (account, region) once the burst is spent."""
+RATE = 50.0
+"""Requests per second per (account, region, service) once the burst is spent."""
 
-BURST = 40
-"""Requests per (account, region) that may go out at once before ``RATE`` applies."""
+BURST = 100
+"""Requests per (account, region, service) that may go out at once before ``RATE`` applies."""
+
+SERVICE_RATES: Mapping[str, tuple[float, int]] = MappingProxyType(
+    # EC2 documents its request-rate limits: describe calls refill 20 tokens a second
+    # into a bucket of 100 (EC2 API reference, "Request throttling").
+    {"ec2": (20.0, 100)}
+)
+"""(rate, burst) for services whose limits are lower than the default."""
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to open a connection."""
@@ -65,6 +73,8 @@ class RetryPolicy:
     """Sustained requests per second per scope; ``math.inf`` switches the bucket off."""
     burst: int = BURST
     """Requests per scope allowed at once."""
+    service_rates: Mapping[str, tuple[float, int]] = field(default_factory=lambda: SERVICE_RATES)
+    """(rate, burst) per service name where it differs from ``rate`` and ``burst``."""
     connect_timeout: float = CONNECT_TIMEOUT
     """Seconds to open a connection."""
     read_timeout: float = READ_TIMEOUT
@@ -161,12 +171,18 @@ class Throttle:
         self._lock = threading.Lock()
         self._buckets: dict[Hashable, TokenBucket] = {}
 
-    def bucket(self, key: Hashable) -> TokenBucket:
-        """The bucket of one scope, e.g. ``(account, region)``."""
+    def bucket(self, key: Hashable, service: str = "") -> TokenBucket:
+        """The bucket of one scope, e.g. ``(account, region, service)``; ``service``
+        picks its rate from ``RetryPolicy.service_rates``."""
         with self._lock:
             found = self._buckets.get(key)
             if found is None:
-                found = TokenBucket(self.policy.rate, self.policy.burst, self.clock)
+                rate, burst = self.policy.service_rates.get(
+                    service, (self.policy.rate, self.policy.burst)
+                )
+                if math.isinf(self.policy.rate):
+                    rate = self.policy.rate  # the bucket switched off for every service
+                found = TokenBucket(rate, burst, self.clock)
                 self._buckets[key] = found
             return found
 

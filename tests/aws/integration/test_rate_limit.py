@@ -1,4 +1,5 @@
-"""The token bucket per (account, region), measured on the wire against a virtual clock."""
+"""The token bucket per (account, region, service), measured on the wire against a
+virtual clock."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ TOPICS = "aws.sns.topic-encrypted"
 
 
 def _limit(aws: Aws, rate: float, burst: int) -> None:
-    aws.policy = dataclasses.replace(aws.policy, rate=rate, burst=burst)
+    aws.policy = dataclasses.replace(aws.policy, rate=rate, burst=burst, service_rates={})
 
 
 def test_the_bucket_spaces_requests_at_its_rate(aws: Aws) -> None:
@@ -26,12 +27,15 @@ def test_the_bucket_spaces_requests_at_its_rate(aws: Aws) -> None:
     run = aws.scan(VOLUMES, TOPICS)
     assert run.exit_code == 1, run.stderr  # unencrypted topics
     # The first caller-identity call runs before the account is known (its own bucket).
-    stamps = sorted(s.stamp for s in aws.proxy.seen() if s.action != "GetCallerIdentity")
-    assert len(stamps) == 8  # DescribeVolumes, ListTopics, 6 x GetTopicAttributes
+    topics = ("ListTopics", "GetTopicAttributes")
+    stamps = sorted(s.stamp for s in aws.proxy.seen() if s.action in topics)
+    assert len(stamps) == 7  # ListTopics, 6 x GetTopicAttributes: SNS's own bucket
     # The (i+1)-th request cannot arrive before the burst plus i+1-burst refills.
     for i, stamp in enumerate(stamps):
         assert stamp >= (i + 1 - 2) / 10.0 - 1e-9, (i, stamps)
-    assert stamps[-1] >= 0.6 - 1e-9
+    assert stamps[-1] >= 0.5 - 1e-9
+    # EC2 has a bucket of its own: its one call did not wait behind SNS's.
+    assert [s.stamp for s in aws.proxy.seen("DescribeVolumes")] == [0.0]
 
 
 def test_without_the_bucket_nothing_waits(aws: Aws) -> None:
@@ -52,27 +56,27 @@ def test_each_account_and_region_has_its_own_bucket(aws: Aws) -> None:
     _limit(aws, rate=10.0, burst=2)
     run = aws.scan(VOLUMES, TOPICS, regions="eu-central-1,eu-west-1")
     assert run.exit_code == 1, run.stderr  # unencrypted topics
-    # eu-central-1: caller identity, DescribeVolumes, ListTopics, 3 x GetTopicAttributes
-    # = 6 requests, 4 beyond the burst; eu-west-1: 4 requests, 2 beyond. One shared
-    # bucket would have queued 8 waits of 0.1 to 0.8 s.
-    assert sorted(aws.clock.sleeps) == [0.1, 0.1, 0.2, 0.2, 0.3, 0.4]
+    # SNS in eu-central-1: ListTopics, 3 x GetTopicAttributes = 4 requests, 2 beyond the
+    # burst; in eu-west-1: 3 requests, 1 beyond. One shared bucket would have queued
+    # 5 waits of 0.1 to 0.5 s.
+    assert sorted(aws.clock.sleeps) == [0.1, 0.1, 0.2]
 
 
 def test_retries_take_tokens_too(aws: Aws) -> None:
     aws.use_clock(VirtualClock(frozen=True))
     aws.volumes(encrypted=(True,))
-    _limit(aws, rate=10.0, burst=2)
+    _limit(aws, rate=10.0, burst=1)
     aws.proxy.add(Rule("DescribeVolumes", "throttle", times=1, headers={"Retry-After": "0"}))
     run = aws.scan(VOLUMES)
     assert run.exit_code == 0, run.stderr
-    # Caller identity and the first DescribeVolumes use the burst; the retry waits.
+    # The first DescribeVolumes uses EC2's burst; the retry waits for a token.
     assert aws.clock.sleeps == [0.1]
     assert len(aws.proxy.seen("DescribeVolumes")) == 2
 
 
 def test_each_account_has_its_own_bucket(aws: Aws) -> None:
     aws.use_clock(VirtualClock(frozen=True))
-    _limit(aws, rate=10.0, burst=2)
+    _limit(aws, rate=10.0, burst=1)
     accounts = aws.accounts_file("111111111111", "222222222222")
     run = aws.scan(VOLUMES, accounts=accounts)
     assert run.exit_code == 0, run.stderr
@@ -80,5 +84,5 @@ def test_each_account_has_its_own_bucket(aws: Aws) -> None:
         "111111111111",
         "222222222222",
     }
-    # Per account: AssumeRole, GetCallerIdentity, DescribeVolumes = one beyond the burst.
+    # Per account, STS answers AssumeRole and GetCallerIdentity: one beyond its burst of 1.
     assert aws.clock.sleeps == [0.1, 0.1]

@@ -15,6 +15,9 @@ from govscan.catalog.policies import load_policy
 from govscan.engine.scan import Evaluator
 from govscan.model import Resource, ResourceRef, Status
 
+# Whole-estate or subprocess cases: `make test` runs them, `make unit` does not.
+pytestmark = pytest.mark.slow
+
 EXPECTED: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "expected.yaml").read_text())
 CONTROLS = {c.id: c for c in load_control_dirs([])[0].controls.values() if c.id.startswith("aws.")}
 POLICY = load_policy("baseline")

@@ -44,12 +44,14 @@ _WAITED = "govscan_retry_waited"
 def install(
     client: Any, throttle: Throttle, account: str, region: str, log: CallLog | None = None
 ) -> None:
-    """Put ``client`` under ``throttle``'s policy and the bucket of (account, region);
+    """Put ``client`` under ``throttle``'s policy and the bucket of (account, region,
+    service);
     retries are counted in ``log``."""
     from govscan.collectors.aws.api import service_prefix
 
-    bucket = throttle.bucket((account, region))
     prefix = service_prefix(client)
+    # Services throttle independently: S3 detail calls must not wait behind EC2's.
+    bucket = throttle.bucket((account, region, prefix), prefix)
 
     def before_send(**_: Any) -> None:
         bucket.take()

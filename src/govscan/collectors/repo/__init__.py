@@ -131,7 +131,7 @@ class RepoCollector(Collector):
         # Each file (each root module for Terraform) is collected on its own: one
         # that fails is one error naming it, never the loss of the others.
         if any(t.startswith(("aws.", "terraform.")) for t in wanted):
-            code = tuple(t for t in wanted if t.startswith(("aws.", "terraform.")))
+            code = tuple(sorted(t for t in wanted if t.startswith(("aws.", "terraform."))))
             tf_files = [f for f in files if f.suffix == ".tf" or f.name.endswith(".tf.json")]
             for d in module_dirs(self.root, tf_files, self.max_file_size):
                 mine = [f for f in tf_files if f.parent == d]
@@ -141,7 +141,7 @@ class RepoCollector(Collector):
                 if f.suffix == ".json" and not f.name.endswith((".tf.json", ".tfvars.json")):
                     yield from isolated(self._plans([f], wanted), self._rel(f), code)
         if any(t.startswith("github.workflow") for t in wanted):
-            gha = tuple(t for t in wanted if t.startswith("github.workflow"))
+            gha = tuple(sorted(t for t in wanted if t.startswith("github.workflow")))
             for f in files:
                 yield from isolated(self._workflows([f], wanted), self._rel(f), gha)
         if "github.repository" in wanted:
@@ -199,7 +199,7 @@ class RepoCollector(Collector):
                 yield CollectionError(
                     "repo",
                     f"{path}:{line}:{col}: {message}",
-                    tuple(t for t in wanted if t.startswith("aws.")),
+                    tuple(sorted(t for t in wanted if t.startswith("aws."))),
                     operation=f"parse:{path}",
                 )
             for tf, rtype, data, unknown in normalise(module.resources):
