@@ -94,8 +94,9 @@ def test_a_persistent_server_error_is_an_error_after_the_attempts(aws: Aws) -> N
 
 def test_a_read_timeout_then_success(aws: Aws) -> None:
     _seed(aws)
-    aws.policy = dataclasses.replace(aws.policy, read_timeout=1.0)
-    aws.proxy.add(Rule("DescribeVolumes", "stall", times=1, stall=2.5))
+    # 2 s leaves a loaded machine room to answer the retry in time.
+    aws.policy = dataclasses.replace(aws.policy, read_timeout=2.0)
+    aws.proxy.add(Rule("DescribeVolumes", "stall", times=1, stall=3.0))
     run = aws.scan(VOLUMES)
     assert run.exit_code == 1, run.stderr
     assert sorted(run.statuses(VOLUMES).values()) == ["fail", "pass"]
@@ -106,7 +107,7 @@ def test_a_read_timeout_then_success(aws: Aws) -> None:
 def test_a_persistent_read_timeout_is_an_error(aws: Aws) -> None:
     _seed(aws)
     aws.policy = dataclasses.replace(aws.policy, read_timeout=1.0, attempts=2)
-    aws.proxy.add(Rule("DescribeVolumes", "stall", stall=2.5))
+    aws.proxy.add(Rule("DescribeVolumes", "stall", stall=2.5))  # every attempt stalls
     run = aws.scan(VOLUMES, TOPICS)
     assert run.exit_code == 3
     assert len(aws.proxy.seen("DescribeVolumes")) == 2
