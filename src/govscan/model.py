@@ -259,6 +259,9 @@ class Result:
     undetermined: bool = False
     """An ``error`` because a value the check needs is unknown before apply, not because
     data could not be collected; counts toward an incomplete run only when asked."""
+    fingerprint: str = ""
+    """The finding's identity across runs (``govscan.fingerprint``); empty in bundles
+    written before it existed."""
 
 
 def result_order(r: Result) -> tuple[str, str, str, str]:

@@ -50,3 +50,6 @@ class RunInfo:
     policy_hash: str = ""
     parameters: Mapping[str, Any] = field(default_factory=dict)
     as_of: date | None = None
+    fingerprints: str = ""
+    """``persistent`` when cloud findings' fingerprints were keyed with a key that
+    outlives the run, ``per-run`` when not; empty in bundles that predate it."""

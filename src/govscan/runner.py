@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time
@@ -58,6 +59,9 @@ class ScanOutcome:
     renamed: Mapping[str, str] = field(default_factory=dict)
     """Old control ids (``replaces``) the policy, control files or inline suppressions
     still name -> current id; each is logged once as a deprecation."""
+    per_run_fingerprints: bool = False
+    """Cloud resources were judged without a persistent fingerprint key: their
+    findings' fingerprints will differ in the next run."""
 
 
 def load_catalog(
@@ -261,7 +265,8 @@ def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = Non
         out.commit()
     note_renames(in_code, noted)
     code = exit_code_for(scan, config.fail_on, config.strict_unknown)
-    return ScanOutcome(scan, config.output_dir, code, overridden, {**renamed, **in_code})
+    per_run = scan.run.fingerprints == "per-run" and any(c.origin == "cloud" for c in collectors)
+    return ScanOutcome(scan, config.output_dir, code, overridden, {**renamed, **in_code}, per_run)
 
 
 def _scan_into(
@@ -278,6 +283,7 @@ def _scan_into(
     from govscan.engine.scan import ScanOptions, run_scan
     from govscan.evidence.files import RESOURCES
     from govscan.evidence.resources import ResourceWriter
+    from govscan.fingerprint import Fingerprinter
     from govscan.render import write_scan_bundle
     from govscan.reporters.interface import ReportOptions
 
@@ -289,6 +295,9 @@ def _scan_into(
         as_of=as_of,
         controls_hash=controls_hash(controls),
         policy_hash=policy_hash(policy),
+        # Without a persistent key cloud fingerprints hold for this run only; the run
+        # metadata says which (``fingerprints``).
+        fingerprints=Fingerprinter.from_environment(os.environ),
     )
     redactor = None
     if config.redact:

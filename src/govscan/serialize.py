@@ -205,6 +205,9 @@ def result_to_dict(r: Result) -> dict[str, Any]:
         "message": r.message,
         "evidence": r.evidence,
     }
+    if r.fingerprint:
+        # Optional: results of bundles written before fingerprints existed have none.
+        out["fingerprint"] = r.fingerprint
     if r.waiver is not None:
         out["waiver"] = {
             "reason": r.waiver.reason,
@@ -275,6 +278,8 @@ class ResultEncoder:
             + ', "evidence": '
             + self._evidence_text
         )
+        if r.fingerprint:
+            text += ', "fingerprint": ' + _string(r.fingerprint)
         if r.waiver is not None:
             text += ', "waiver": ' + _COMPACT.encode(result_to_dict(r)["waiver"])
         return text + (', "undetermined": true}' if r.undetermined else "}")
@@ -338,7 +343,12 @@ class ResultDecoder:
             evidence=doc.get("evidence", ""),
             waiver=_waiver_from_dict(w) if w else None,
             undetermined=doc.get("undetermined") is True,
+            fingerprint=_text_or_empty(doc.get("fingerprint")),
         )
+
+
+def _text_or_empty(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def error_to_dict(e: CollectionError) -> dict[str, Any]:
@@ -380,7 +390,7 @@ def run_to_dict(run: RunInfo) -> dict[str, Any]:
         "policy_hash": run.policy_hash,
         "parameters": dict(run.parameters),
         "as_of": run.as_of.isoformat() if run.as_of else None,
-    }
+    } | ({"fingerprints": run.fingerprints} if run.fingerprints else {})
 
 
 def run_from_dict(doc: Mapping[str, Any]) -> RunInfo:
@@ -398,6 +408,7 @@ def run_from_dict(doc: Mapping[str, Any]) -> RunInfo:
         policy_hash=doc.get("policy_hash", ""),
         parameters=doc.get("parameters", {}),
         as_of=date.fromisoformat(doc["as_of"]) if doc.get("as_of") else None,
+        fingerprints=_text_or_empty(doc.get("fingerprints")),
     )
 
 

@@ -48,7 +48,7 @@ def test_no_two_results_share_a_fingerprint_or_an_id(case: Path, tmp_path: Path)
     assert [k for k, n in keys.items() if n > 1] == []
     results = sarif["runs"][0]["results"]
     assert len(results) == len(doc["results"])  # every status is in the log
-    prints = Counter(r["partialFingerprints"]["govscan/v1"] for r in results)
+    prints = Counter(r["partialFingerprints"]["govscan/v2"] for r in results)
     assert [p for p, n in prints.items() if n > 1] == []
 
 
@@ -65,7 +65,7 @@ def test_a_module_called_from_three_roots_is_six_findings(tmp_path: Path) -> Non
         for i in (0, 1)
     }
     alerts = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "aws.s3.bucket-versioning"]
-    assert len({a["partialFingerprints"]["govscan/v1"] for a in alerts}) == 6
+    assert len({a["partialFingerprints"]["govscan/v2"] for a in alerts}) == 6
     for alert in alerts:
         # The finding points at the block in the module and names the calling block.
         physical = alert["locations"][0]["physicalLocation"]
@@ -114,7 +114,7 @@ def test_ids_do_not_move_with_lines(tmp_path: Path) -> None:
         return {(r["control_id"], r["resource"]["id"]) for r in doc["results"]}
 
     def prints(sarif: dict[str, Any]) -> set[str]:
-        return {r["partialFingerprints"]["govscan/v1"] for r in sarif["runs"][0]["results"]}
+        return {r["partialFingerprints"]["govscan/v2"] for r in sarif["runs"][0]["results"]}
 
     assert ("aws.ebs.volume-encrypted", "infra: aws_ebs_volume.v") in ids(first)
     assert ids(first) == ids(second)

@@ -40,6 +40,12 @@ def print_summary(outcome: Any) -> None:
             "(--tf-var-file or a plan JSON decides them; --strict-unknown makes them exit 3)",
             err=True,
         )
+    if outcome.per_run_fingerprints:
+        click.echo(
+            "note: finding fingerprints of cloud resources hold for this run only; set "
+            "GOVSCAN_FINGERPRINT_KEY to compare runs (baselines, history)",
+            err=True,
+        )
     for cid, (old, new) in sorted(outcome.overridden.items()):
         click.echo(f"note: control {cid} from {new} overrides the built-in {old}", err=True)
     if outcome.scan.errors:

@@ -22,6 +22,7 @@ from govscan.engine.conditions import (
 from govscan.engine.known_items import decided_by_known_items
 from govscan.engine.plan import control_fields
 from govscan.engine.waivers import WaiverIndex, inline_suppression
+from govscan.fingerprint import Fingerprinter
 from govscan.language.reads import unknown_reads
 from govscan.model import Control, Policy, Resource, ResourceRef, Result, Status
 
@@ -72,7 +73,14 @@ def _ref_fields(ref: ResourceRef) -> dict[str, str]:
 class Evaluator:
     """Judges resources against compiled controls; usable on its own (see bench/)."""
 
-    def __init__(self, controls: Sequence[Control], policy: Policy, as_of: datetime) -> None:
+    def __init__(
+        self,
+        controls: Sequence[Control],
+        policy: Policy,
+        as_of: datetime,
+        *,
+        fingerprints: Fingerprinter | None = None,
+    ) -> None:
         self._by_type: dict[str, list[_Compiled]] = {}
         for c in controls:
             self._by_type.setdefault(c.resource, []).append(_Compiled(c))
@@ -80,6 +88,7 @@ class Evaluator:
         self._as_of = as_of
         self._ctx: dict[str, EvalContext] = {}
         self._waivers = WaiverIndex(policy.waivers, as_of.date(), controls)
+        self._fingerprints = fingerprints or Fingerprinter.per_run()
 
     def context(self, provider: str) -> EvalContext:
         ctx = self._ctx.get(provider)
@@ -112,6 +121,8 @@ class Evaluator:
         data = resource.data
         ctx = self.context(ref.provider)
         evidence = f"resources.jsonl#{ref.id}"
+        # From the provider's id, before any pseudonym replaces it.
+        fingerprint = self._fingerprints.for_resource(ref, resource.origin)
         unavailable = resource.unavailable
         unknown = resource.unknown
         ref_fields: dict[str, str] | None = None  # built at the first failure, then shared
@@ -180,5 +191,6 @@ class Evaluator:
                     evidence=evidence,
                     waiver=waiver,
                     undetermined=undetermined,
+                    fingerprint=fingerprint(c.id),
                 )
             )

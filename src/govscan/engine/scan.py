@@ -24,6 +24,7 @@ from govscan.collectors.fanin import Task, fan_in
 from govscan.collectors.interface import Collector
 from govscan.engine.evaluator import Evaluator
 from govscan.engine.plan import plan_collectors, produces
+from govscan.fingerprint import Fingerprinter, code_fingerprint
 from govscan.model import (
     ApiCall,
     CollectionError,
@@ -76,6 +77,8 @@ class ScanOptions:
     controls_hash: str = ""
     policy_hash: str = ""
     queue_size: int = 2048
+    fingerprints: Fingerprinter | None = None
+    """The key of cloud findings' fingerprints; ``None``: a random one for this run."""
 
 
 @dataclass
@@ -131,6 +134,8 @@ def _error_results(
                     message=f"could not collect {c.resource}"
                     + (f" in {where}" if where else "")
                     + f": {op}{err.message}",
+                    # A scope names no resource: nothing in it needs the key.
+                    fingerprint=code_fingerprint(c.id, "", scope),
                 )
             )
     return out
@@ -168,6 +173,7 @@ def _not_applicable(
                 ),
                 frameworks=c.frameworks,
                 message=f"no {c.resource} found by {', '.join(sorted(s.name for s in sources))}",
+                fingerprint=code_fingerprint(c.id, "", f"{c.resource}:none"),
             )
         )
     return out
@@ -214,7 +220,8 @@ def run_scan(
     passes a spool); nothing here keeps them.
     """
     started = datetime.now(UTC)
-    evaluator = Evaluator(controls, policy, options.as_of)
+    fingerprints = options.fingerprints or Fingerprinter.per_run()
+    evaluator = Evaluator(controls, policy, options.as_of, fingerprints=fingerprints)
     plans = plan_collectors(collectors, controls, policy.values)
     state = _State()
     first = [p for p in plans if not p.collector.after_others]
@@ -284,6 +291,7 @@ def run_scan(
         policy_hash=options.policy_hash,
         parameters={k: _jsonable(v) for k, v in sorted(policy.values.items())},
         as_of=options.as_of.date(),
+        fingerprints=fingerprints.mode,
     )
     return ScanResult(
         run=run,

@@ -9,17 +9,18 @@ as dismissed with the waiver's reason instead of silently dropping them.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import IO, Any, ClassVar
 
+from govscan.fingerprint import code_fingerprint
 from govscan.model import Control, Location, Result, ScanResult, Severity, Status
 from govscan.reporters.interface import Reporter, ReportOptions
 from govscan.serialize import Encoded, encode_compact, encode_string, write_json
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://govscan.dev"
-FINGERPRINT_KEY = "govscan/v1"
+FINGERPRINT_KEY = "govscan/v2"
+"""v2: the model's fingerprint (v1 hashed the resource name, pseudonymised for cloud)."""
 SRCROOT = "%SRCROOT%"
 
 _LEVEL = {
@@ -49,18 +50,16 @@ _DEFAULT_STATUSES = frozenset({Status.FAIL, Status.ERROR})
 
 
 def fingerprint(result: Result) -> str:
-    """Stable identity of a finding across runs, never derived from a line number.
+    """The finding's fingerprint as results.json carries it (``govscan.fingerprint``).
 
-    For code the defining file and the resource's name are used: a Terraform
-    name carries the root module and the full instance address, so every
-    instance of a module block gets its own fingerprint, and some repository
-    ids (workflows, registries) still name a line.
-    """
+    A result read from a bundle written before fingerprints existed has none; it
+    gets the unkeyed form from what the bundle holds (for cloud findings that is
+    the pseudonymised id, so such a value holds for that bundle only)."""
+    if result.fingerprint:
+        return result.fingerprint
     ref = result.resource
-    code = ref.location is not None and ref.name
-    where = f"{ref.location.path}#{ref.name}" if code and ref.location else ref.id
-    key = "\x1f".join((result.control_id, ref.type, where))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    path = ref.location.path if ref.location is not None else ""
+    return code_fingerprint(result.control_id, path, ref.id)
 
 
 def _framework_tags(frameworks: Mapping[str, tuple[str, ...]]) -> list[str]:
