@@ -20,6 +20,11 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 """Bytes read from one file at most: far above any hand-written Terraform file,
 workflow, Dockerfile or catalog file, far below what exhausts memory."""
 
+HCL_SIZE_DIVISOR = 5
+"""A Terraform ``.tf`` file may be this many times smaller than the per-file limit
+(2 MiB by default, about fifty times the largest module file seen in public
+modules): the HCL parser needs about 150 bytes of memory per byte of source."""
+
 PLAN_SIZE_FACTOR = 10
 """A Terraform plan JSON may be this many times the per-file limit: it carries every
 planned value of a whole configuration in one file."""

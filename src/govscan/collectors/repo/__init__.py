@@ -21,7 +21,7 @@ from govscan.collectors.interface import (
 from govscan.collectors.repo.files import SKIP_DIRS as SKIP_DIRS
 from govscan.collectors.repo.files import is_dockerfile, isolated, skipped_error, walk
 from govscan.errors import UsageError
-from govscan.fileread import DEFAULT_MAX_FILE_SIZE, PLAN_SIZE_FACTOR, read_in_tree
+from govscan.fileread import DEFAULT_MAX_FILE_SIZE, HCL_SIZE_DIVISOR, PLAN_SIZE_FACTOR, read_in_tree
 from govscan.model import CollectionError, Location, Resource, ResourceRef, Target
 
 CODE_TYPES = ("aws.*", "github.*", "terraform.*", "docker.*")
@@ -74,6 +74,8 @@ class RepoCollector(Collector):
         # `.`, `../x`, an absolute path and a symlinked checkout give the same ids.
         self.root = root.resolve()
         self.max_file_size = max_file_size
+        # The HCL parser needs about 150 bytes of memory per byte of Terraform source.
+        self._hcl_bytes = max_file_size // HCL_SIZE_DIVISOR
         self.exclude = exclude
         self.var_files = var_files
         self._actions: list[str] = []
@@ -133,7 +135,7 @@ class RepoCollector(Collector):
         if any(t.startswith(("aws.", "terraform.")) for t in wanted):
             code = tuple(sorted(t for t in wanted if t.startswith(("aws.", "terraform."))))
             tf_files = [f for f in files if f.suffix == ".tf" or f.name.endswith(".tf.json")]
-            for d in module_dirs(self.root, tf_files, self.max_file_size):
+            for d in module_dirs(self.root, tf_files, self._hcl_bytes):
                 mine = [f for f in tf_files if f.parent == d]
                 yield from isolated(self._terraform(mine, wanted), self._rel(d), code)
             for f in files:
@@ -189,9 +191,9 @@ class RepoCollector(Collector):
         from govscan.collectors.repo.suppressions import parse_suppressions
         from govscan.collectors.repo.terraform import load_module, module_dirs
 
-        for directory in module_dirs(self.root, tf_files, self.max_file_size):
+        for directory in module_dirs(self.root, tf_files, self._hcl_bytes):
             module = load_module(
-                self.root, directory, var_files=self.var_files, max_bytes=self.max_file_size
+                self.root, directory, var_files=self.var_files, max_bytes=self._hcl_bytes
             )
             root = root_name(self.root, directory)
             self._tf_sources |= module.sources
