@@ -60,7 +60,9 @@ def estate() -> Iterator[list[Resource]]:
                 )
                 found = list(col.collect(CollectionPlan(fields)))
                 items += [i for i in found if isinstance(i, Resource)]
-            yield items
+        # Yielded after moto's mock is closed: the resources are plain data, and an open
+        # mock would leak this estate into every later test of the same worker.
+        yield items
     finally:
         for k, v in saved.items():
             if v is None:
