@@ -107,8 +107,8 @@ def _resources(n: int) -> Iterator[Any]:
 
 def run_once(n: int, mode: str) -> dict[str, Any]:
     from govscan.engine.scan import Evaluator
-    from govscan.engine.spool import ResultSpool
     from govscan.model import Policy
+    from govscan.results.spool import ResultSpool
 
     controls = _controls()
     evaluator = Evaluator(controls, Policy(name="bench"), datetime(2026, 11, 24, tzinfo=UTC))

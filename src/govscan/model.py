@@ -282,7 +282,7 @@ def triage_order(r: Result) -> tuple[int, int, str, str]:
 class ResultSet(abc.ABC):
     """The results of a scan: re-iterable, always in :func:`result_order`.
 
-    A large scan keeps its results on disk (see ``engine.spool``) rather than in
+    A large scan keeps its results on disk (see ``results.spool``) rather than in
     memory; reporters only iterate, so they work the same on both.
     """
 

@@ -21,8 +21,8 @@ from govscan.errors import CollectorError, ExitCode, UsageError, ValidationError
 from govscan.model import Control, Policy, Result, ResultSet, ScanResult, Severity, Status
 
 if TYPE_CHECKING:
-    from govscan.engine.spool import ResultSpool
     from govscan.evidence.pseudonymise import Redactor
+    from govscan.results.spool import ResultSpool
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +308,7 @@ def _scan_into(
         # Waiver owners are known before anything is collected: a resource or message
         # naming one gets the pseudonym its waivers show.
         redactor.learn_people(w.owner for w in policy.waivers)
-    from govscan.engine.spool import ResultSpool
+    from govscan.results.spool import ResultSpool
 
     # The spool's temporary database lives as long as the returned ScanResult.
     spool = ResultSpool()

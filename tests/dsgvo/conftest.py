@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import sys
-import types
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from govscan.catalog.controls import load_control_dirs
+from govscan.catalog.jurisdictions import JurisdictionTables
 from govscan.catalog.policies import load_policy
 from govscan.collectors.interface import CollectionPlan
 from govscan.collectors.registry import RegistryCollector
@@ -102,60 +100,12 @@ def judge(
     return out
 
 
-# --- a stand-in for the jurisdiction tables ------------------------------------------------
+# --- small jurisdiction tables, read by the real loader --------------------------------------
 
 
-@dataclass(frozen=True)
-class _Where:
-    region: str
-    country: str
-    groups: frozenset[str] = field(default_factory=frozenset)
-
-
-_REGIONS = {
-    "eu-central-1": _Where("eu-central-1", "DE", frozenset({"EU", "EEA"})),
-    "eu-west-1": _Where("eu-west-1", "IE", frozenset({"EU", "EEA"})),
-    "eu-central-2": _Where("eu-central-2", "CH", frozenset({"adequacy"})),
-    "us-east-1": _Where("us-east-1", "US", frozenset({"us-dpf"})),
-}
-
-
-class Tables:
-    """A stand-in with the API of ``govscan.catalog.jurisdictions``."""
-
-    def __init__(self) -> None:
-        self.calls: list[dict[str, Any]] = []
-        self.module = types.ModuleType("govscan.catalog.jurisdictions")
-
-        class UnknownLocation(LookupError):
-            pass
-
-        def resolve(provider: str, location: str) -> _Where:
-            if provider != "aws" or location not in _REGIONS:
-                raise UnknownLocation(location)
-            return _REGIONS[location]
-
-        def allowed(
-            j: _Where,
-            allowed_jurisdictions: Any,
-            allowed_regions: Any = (),
-            as_of: Any = None,
-            dpf_certified: bool = False,
-        ) -> bool:
-            self.calls.append({"regions": allowed_regions, "as_of": as_of, "dpf": dpf_certified})
-            groups = set(j.groups)
-            if "us-dpf" in groups and not dpf_certified:
-                groups.discard("us-dpf")
-            ok = j.country in allowed_jurisdictions or bool(groups & set(allowed_jurisdictions))
-            return ok and (not allowed_regions or j.region in allowed_regions)
-
-        self.module.UnknownLocation = UnknownLocation  # type: ignore[attr-defined]
-        self.module.resolve = resolve  # type: ignore[attr-defined]
-        self.module.allowed = allowed  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def tables(monkeypatch: pytest.MonkeyPatch) -> Tables:
-    t = Tables()
-    monkeypatch.setitem(sys.modules, "govscan.catalog.jurisdictions", t.module)
-    return t
+def small_tables(folder: Path, regions: Mapping[str, str]) -> JurisdictionTables:
+    """Tables placing each listed aws region in a country, built like the packaged ones."""
+    folder.mkdir(parents=True, exist_ok=True)
+    table = {"provider": "aws", "regions": {r: [c, "aws", r] for r, c in regions.items()}}
+    (folder / "aws.yaml").write_text(yaml.safe_dump(table), encoding="utf-8")
+    return JurisdictionTables(folder)

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from govscan.cli import cli
 from govscan.collectors.interface import Collector
 from govscan.collectors.registry import RegistryCollector
-from govscan.collectors.registry.normalize import uses_of
 from govscan.collectors.registry.schema import schema_json
+from govscan.collectors.registry.usage import uses_of
 from govscan.model import Status, Target
 from govscan.paths import data_dir
 from govscan.plugins import COLLECTORS_GROUP, load

@@ -153,7 +153,7 @@ def _about(resource_id: str, message: str) -> Result:
 def test_a_name_learned_late_is_replaced_in_results_spooled_before() -> None:
     """A policy naming a user can be judged before the user is listed: the spooled
     result is revisited when the spool is sealed, as if redacted at the end."""
-    from govscan.engine.spool import ResultSpool
+    from govscan.results.spool import ResultSpool
     from govscan.runner import _RedactedResults
 
     early = _about("arn:aws:iam::123456789012:policy/deploy", "grants erika.mustermann s3:*")

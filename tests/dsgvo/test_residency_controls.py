@@ -11,7 +11,7 @@ import pytest
 from govscan.catalog.policies import load_policy
 from govscan.engine.scan import Evaluator
 from govscan.model import Resource, ResourceRef, Status
-from tests.dsgvo.conftest import Tables, controls
+from tests.dsgvo.conftest import controls
 
 CONTROLS = {cid: c for cid, c in controls().items() if cid.startswith("residency.aws.")}
 AS_OF = dt.datetime(2026, 6, 30, tzinfo=dt.UTC)
@@ -111,7 +111,7 @@ GUARDRAILS = {"residency.aws.region-deny-scp"}  # judged in tests/aws/test_colle
 @pytest.mark.parametrize(
     "control_id", sorted(c for c in CONTROLS if c not in COPIES and c not in GUARDRAILS)
 )
-def test_region_controls(control_id: str, tables: Tables) -> None:
+def test_region_controls(control_id: str) -> None:
     assert _judge(control_id, {"region": "eu-central-1"}) is Status.PASS
     assert _judge(control_id, {"region": "us-east-1"}) is Status.FAIL
     assert _judge(control_id, {"region": "mars-north-1"}) is Status.ERROR
@@ -122,7 +122,7 @@ def test_region_controls(control_id: str, tables: Tables) -> None:
 
 
 @pytest.mark.parametrize("control_id", sorted(COPIES))
-def test_copy_controls(control_id: str, tables: Tables) -> None:
+def test_copy_controls(control_id: str) -> None:
     passing, failing, unknown, none = COPIES[control_id]
     assert _judge(control_id, passing) is Status.PASS
     assert _judge(control_id, failing) is Status.FAIL

@@ -17,7 +17,6 @@ from govscan.cli import cli
 from govscan.config import load_config, merge_scan_options
 from govscan.engine.conditions import Read, check_fields, check_reads, render_message
 from govscan.engine.scan import Evaluator
-from govscan.engine.spool import ResultSpool
 from govscan.errors import ExitCode, ValidationError
 from govscan.language.reads import unknown_reads
 from govscan.model import (
@@ -32,6 +31,7 @@ from govscan.model import (
     Severity,
     Status,
 )
+from govscan.results.spool import ResultSpool
 from govscan.runner import exit_code_for
 from govscan.schemas import schema
 from govscan.serialize import ResultDecoder, ResultEncoder, encode_compact, result_to_dict

@@ -77,7 +77,7 @@ def test_results_json_is_the_contract_document(bundle: Path) -> None:
 
 
 def test_load_scan_streams_results_into_a_spool(bundle: Path) -> None:
-    from govscan.engine.spool import ResultSpool
+    from govscan.results.spool import ResultSpool
 
     scan = load_scan(bundle, spool_above=0)
     assert isinstance(scan.results, ResultSpool)

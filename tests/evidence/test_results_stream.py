@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from govscan.engine.spool import ResultSpool
 from govscan.errors import EvidenceError
 from govscan.evidence.bundle import _read_results, load_scan, write_bundle
 from govscan.evidence.files import RESULTS
 from govscan.reporters.interface import ReportOptions
 from govscan.reporters.oscal import OscalReporter
+from govscan.results.spool import ResultSpool
 from tests.reporters.sample_scan import sample_scan
 
 

@@ -115,9 +115,9 @@ def test_a_directory_that_is_not_a_bundle_is_refused_untouched(project: Path) ->
 
 
 def test_a_failing_result_spool_is_a_storage_error() -> None:
-    from govscan.engine.spool import ResultSpool
     from govscan.errors import ExitCode, StorageError
     from govscan.model import ResourceRef, Result, Severity, Status
+    from govscan.results.spool import ResultSpool
 
     spool = ResultSpool(batch=1)
     spool._db.close()  # stands in for a temporary directory that is full or gone

@@ -12,7 +12,8 @@ from trestle.oscal.assessment_results import AssessmentResults
 
 from govscan.evidence import files
 from govscan.reporters.interface import ReportOptions
-from govscan.reporters.oscal import OscalReporter, control_id_for, dangling_references
+from govscan.reporters.oscal import OscalReporter
+from govscan.reporters.oscal_parts import control_id_for, dangling_references
 
 from .sample_scan import sample_scan
 from .support import OSCAL_SCHEMA, schema_errors
@@ -178,6 +179,6 @@ def test_control_ids(requirement: str, expected: str) -> None:
 def test_fast_uuid5_is_the_standard_uuid5(name: str) -> None:
     import uuid
 
-    from govscan.reporters.oscal import _NAMESPACE, _uuid5
+    from govscan.reporters.oscal_parts import NAMESPACE, uuid5
 
-    assert _uuid5(_NAMESPACE.bytes, name) == str(uuid.uuid5(_NAMESPACE, name))
+    assert uuid5(NAMESPACE.bytes, name) == str(uuid.uuid5(NAMESPACE, name))

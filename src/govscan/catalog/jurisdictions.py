@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -67,15 +68,44 @@ def status_of(country: str, as_of: date | None = None) -> str:
     return "third-country"
 
 
+class JurisdictionTables:
+    """The tables of one folder (``<provider>.yaml`` each), every one read at its first use.
+
+    The engine receives one such object per scan through its evaluation context;
+    verdicts cached for it hold for it alone, so its identity is its hash."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._tables: dict[str, Mapping[str, Any]] = {}
+
+    def table(self, provider: str) -> Mapping[str, Any]:
+        loaded = self._tables.get(provider)
+        if loaded is None:
+            path = self.folder / f"{provider}.yaml"
+            # The provider name comes from scanned code: it must not lead out of the folder.
+            if not _NAME.fullmatch(provider) or not path.is_file():
+                raise UnknownLocation(f"no jurisdiction table for provider '{provider}'")
+            with path.open(encoding="utf-8") as fh:
+                loaded = yaml.safe_load(fh)
+            if not isinstance(loaded, Mapping):
+                raise UnknownLocation(f"{path}: a jurisdiction table must be a mapping")
+            self._tables[provider] = loaded
+        return loaded
+
+    def resolve(self, provider: str, location: str | None) -> Jurisdiction:
+        """The jurisdiction of a region or location; ``UnknownLocation`` when it cannot
+        be placed."""
+        return _resolve(self, provider, location)
+
+
 @cache
+def packaged_tables() -> JurisdictionTables:
+    """The tables shipped with govscan; they never change while it runs."""
+    return JurisdictionTables(data_dir() / "jurisdictions")
+
+
 def _table(provider: str) -> Mapping[str, Any]:
-    path = data_dir() / "jurisdictions" / f"{provider}.yaml"
-    # The provider name comes from scanned code: it must not lead out of the data folder.
-    if not _NAME.fullmatch(provider) or not path.is_file():
-        raise UnknownLocation(f"no jurisdiction table for provider '{provider}'")
-    with path.open(encoding="utf-8") as fh:
-        loaded: Mapping[str, Any] = yaml.safe_load(fh)
-    return loaded
+    return packaged_tables().table(provider)
 
 
 def table_as_of(provider: str) -> str:
@@ -113,9 +143,13 @@ def _make(
 
 
 def resolve(provider: str, location: str | None) -> Jurisdiction:
-    """The jurisdiction of a region or location; ``UnknownLocation`` when it cannot be placed."""
+    """The jurisdiction of a region or location in the packaged tables."""
+    return _resolve(packaged_tables(), provider, location)
+
+
+def _resolve(tables: JurisdictionTables, provider: str, location: str | None) -> Jurisdiction:
     provider = {"google": "gcp"}.get(provider, provider)
-    table = _table(provider)
+    table = tables.table(provider)
     if provider == "aws":
         name = (location or "").strip()
         if not name:

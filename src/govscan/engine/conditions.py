@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govscan.engine.messages import render_message
 from govscan.language.check import CheckProblem, check_json_schema, validate_check
@@ -35,6 +35,9 @@ from govscan.language.paths import Getter
 from govscan.language.paths import getter as _getter
 from govscan.language.paths import is_param as _is_param
 from govscan.language.reads import Read, check_fields, check_params, check_reads
+
+if TYPE_CHECKING:  # only the evaluator needs the tables module at run time
+    from govscan.catalog.jurisdictions import JurisdictionTables
 
 __all__ = [
     "CheckProblem",
@@ -62,6 +65,8 @@ class EvalContext:
     as_of: datetime
     params: Mapping[str, Any] = field(default_factory=dict)
     resource_provider: str = ""
+    jurisdictions: JurisdictionTables | None = None
+    """The jurisdiction tables of this scan; the evaluator always supplies them."""
 
 
 class EvaluationError(Exception):

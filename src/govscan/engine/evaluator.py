@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from govscan.catalog.jurisdictions import JurisdictionTables, packaged_tables
 from govscan.engine.conditions import (
     EvalContext,
     EvaluationError,
@@ -80,6 +81,7 @@ class Evaluator:
         as_of: datetime,
         *,
         fingerprints: Fingerprinter | None = None,
+        jurisdictions: JurisdictionTables | None = None,
     ) -> None:
         self._by_type: dict[str, list[_Compiled]] = {}
         for c in controls:
@@ -89,11 +91,17 @@ class Evaluator:
         self._ctx: dict[str, EvalContext] = {}
         self._waivers = WaiverIndex(policy.waivers, as_of.date(), controls)
         self._fingerprints = fingerprints or Fingerprinter.per_run()
+        self._jurisdictions = jurisdictions if jurisdictions is not None else packaged_tables()
 
     def context(self, provider: str) -> EvalContext:
         ctx = self._ctx.get(provider)
         if ctx is None:
-            ctx = EvalContext(as_of=self._as_of, params=self._params, resource_provider=provider)
+            ctx = EvalContext(
+                as_of=self._as_of,
+                params=self._params,
+                resource_provider=provider,
+                jurisdictions=self._jurisdictions,
+            )
             self._ctx[provider] = ctx
         return ctx
 

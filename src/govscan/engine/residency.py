@@ -7,6 +7,9 @@ the expected value is the list of allowed jurisdictions, usually
 empty list (no copies) is.  The policy parameters ``allowed_regions`` and
 ``dpf_certified`` refine the judgement.
 
+Regions are placed by the scan's jurisdiction tables, which the evaluation
+context carries (``ctx.jurisdictions``); a context without them is a
+programming error, judged ``error`` like any other evaluation error.
 A region the jurisdiction tables do not know raises ``UnknownRegion``: the
 engine reports ``error`` for that resource, because an unknown location must
 never pass a residency rule.
@@ -14,13 +17,14 @@ never pass a residency rule.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from govscan.catalog.countries import country_allowed, is_country_code
+from govscan.catalog.jurisdictions import JurisdictionTables, UnknownLocation
+from govscan.catalog.jurisdictions import allowed as allowed_in
 from govscan.engine.conditions import EvalContext, EvaluationError
 from govscan.language.operators import bind_operator
 
@@ -43,13 +47,13 @@ def _country(location: str, allowed: tuple[str, ...], ctx: EvalContext) -> bool:
 
 
 def _region(location: str, allowed: tuple[str, ...], ctx: EvalContext) -> bool:
-    try:
-        jurisdictions = importlib.import_module("govscan.catalog.jurisdictions")
-    except ImportError:
-        raise EvaluationError("the jurisdiction tables are not installed") from None
+    if ctx.jurisdictions is None:
+        raise EvaluationError(
+            "no jurisdiction tables in the evaluation context (the evaluator supplies them)"
+        )
     regions = ctx.params.get("allowed_regions") or ()
     key = (
-        jurisdictions,  # part of the key: verdicts hold only for the tables that gave them
+        ctx.jurisdictions,  # by identity: verdicts hold only for the tables that gave them
         ctx.resource_provider,
         location,
         allowed,
@@ -68,7 +72,7 @@ def _region(location: str, allowed: tuple[str, ...], ctx: EvalContext) -> bool:
 
 @lru_cache(maxsize=4096)
 def _region_verdict(
-    jurisdictions: Any,
+    tables: JurisdictionTables,
     provider: str,
     location: str,
     allowed: tuple[str, ...],
@@ -80,10 +84,10 @@ def _region_verdict(
     recur for every resource of a scan and the tables never change within one;
     bounded, because locations come from scanned code."""
     try:
-        where = jurisdictions.resolve(provider, location)
-    except jurisdictions.UnknownLocation:
+        where = tables.resolve(provider, location)
+    except UnknownLocation:
         return None, f"unknown {provider} region '{location}': its jurisdiction cannot be judged"
-    verdict = jurisdictions.allowed(
+    verdict = allowed_in(
         where,
         allowed,
         allowed_regions=allowed_regions,

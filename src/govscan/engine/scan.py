@@ -33,13 +33,13 @@ from govscan.model import (
     Resource,
     ResourceRef,
     Result,
-    ResultList,
     ResultSet,
     RunInfo,
     ScanResult,
     Status,
     Target,
 )
+from govscan.results.memory import MemoryResults
 
 log = logging.getLogger(__name__)
 
@@ -54,19 +54,6 @@ class ResultSink(Protocol):
     def add(self, result: Result) -> None: ...
 
     def seal(self) -> ResultSet: ...
-
-
-class MemoryResults:
-    """The default sink: results kept in memory (tests, small scans)."""
-
-    def __init__(self) -> None:
-        self._results: list[Result] = []
-
-    def add(self, result: Result) -> None:
-        self._results.append(result)
-
-    def seal(self) -> ResultSet:
-        return ResultList(self._results)
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,6 @@ from typing import Any
 
 import ijson  # type: ignore[import-untyped]
 
-from govscan.engine.scan import MemoryResults
-from govscan.engine.spool import ResultSpool
 from govscan.errors import EvidenceError
 from govscan.evidence.files import (
     API_CALLS,
@@ -50,6 +48,8 @@ from govscan.evidence.manifest import (
 )
 from govscan.evidence.safeio import open_new, open_regular, read_regular, write_new
 from govscan.model import ScanResult
+from govscan.results.memory import MemoryResults
+from govscan.results.spool import ResultSpool
 from govscan.serialize import ResultDecoder, scan_from_dict
 
 __all__ = [

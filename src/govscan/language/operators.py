@@ -5,27 +5,46 @@ called with a present ``actual``: the compiler handles absent values (missing
 or null paths) before an operator runs, so "absent is not false" lives in one
 place.  ``prepare`` turns a literal value into what the operator wants
 (compiled regex, parsed networks, a frozenset) once per control, not once per
-resource.
+resource; the preparing functions live in ``language.values``.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from typing import Any
 
-from govscan.language.patterns import Pattern, PatternError, compile_regex
+from govscan.language.patterns import Pattern
+from govscan.language.values import (
+    Network,
+    PrepareError,
+    is_number,
+    network,
+    prep_count,
+    prep_jurisdictions,
+    prep_list,
+    prep_networks,
+    prep_number,
+    prep_regex,
+    prep_set,
+    prep_str,
+)
+
+__all__ = [
+    "OPERATORS",
+    "OpFn",
+    "OpSpec",
+    "PrepareError",
+    "bind_operator",
+    "describe",
+    "operator_names",
+    "register_operator",
+    "same",
+]
 
 OpFn = Callable[[Any, Any, Any], bool]
 """(actual value, prepared expected value, EvalContext) -> bool."""
-
-
-class PrepareError(ValueError):
-    """A literal value that does not fit its operator (bad regex, bad network, ...)."""
 
 
 @dataclass(frozen=True)
@@ -50,10 +69,6 @@ def same(a: Any, b: Any) -> bool:
         return False
 
 
-def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
 def _as_list(v: Any) -> list[Any]:
     if isinstance(v, list | tuple | set | frozenset):
         return list(v)
@@ -62,82 +77,6 @@ def _as_list(v: Any) -> list[Any]:
 
 def _is_empty(v: Any) -> bool:
     return v is None or (isinstance(v, str | list | tuple | dict | set | frozenset) and not v)
-
-
-# --- preparing literal values -------------------------------------------------------------
-
-
-def _prep_list(v: Any) -> tuple[Any, ...]:
-    if not isinstance(v, list | tuple):
-        raise PrepareError("value must be a list")
-    return tuple(v)
-
-
-def _prep_regex(v: Any) -> Pattern:
-    if not isinstance(v, str):
-        raise PrepareError("value must be a regular expression string")
-    try:
-        return compile_regex(v)
-    except PatternError as exc:
-        shown = v if len(v) <= 80 else v[:77] + "..."
-        raise PrepareError(f"bad regular expression {shown!r}: {exc}") from None
-
-
-def _prep_number(v: Any) -> float:
-    if not _is_number(v):
-        raise PrepareError("value must be a number")
-    try:
-        number = float(v)
-    except OverflowError:
-        raise PrepareError("number out of range") from None
-    # Every comparison with NaN is false and every one with infinity is settled in
-    # advance: such a value is a mistake in the control, not a limit.
-    if not math.isfinite(number):
-        raise PrepareError("value must be a finite number")
-    return number
-
-
-def _prep_count(v: Any) -> int:
-    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-        raise PrepareError("value must be a non-negative integer")
-    return v
-
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def _network(v: Any) -> Network:
-    return _parse_network(str(v).strip())
-
-
-@lru_cache(maxsize=4096)
-def _parse_network(text: str) -> Network:
-    # Cached: the same few ranges (0.0.0.0/0, a VPC's CIDRs) recur in most rules of a
-    # scan, and parsing one costs more than the test itself. Bounded: values are input.
-    return ipaddress.ip_network(text, strict=False)
-
-
-def _prep_networks(v: Any) -> tuple[Network, ...]:
-    items = v if isinstance(v, list | tuple) else [v]
-    try:
-        return tuple(_network(x) for x in items)
-    except ValueError as exc:
-        raise PrepareError(f"bad network: {exc}") from None
-
-
-def _prep_set(v: Any) -> frozenset[Any]:
-    if not isinstance(v, list | tuple):
-        raise PrepareError("value must be a list")
-    try:
-        return frozenset(v)
-    except TypeError:
-        raise PrepareError("list items must be plain values") from None
-
-
-def _prep_str(v: Any) -> str:
-    if not isinstance(v, str):
-        raise PrepareError("value must be a string")
-    return v
 
 
 # --- operators ------------------------------------------------------------------------------
@@ -172,7 +111,7 @@ def _regex(a: Any, b: Pattern, _: Any) -> bool:
 
 def _cmp(op: Callable[[float, float], bool]) -> OpFn:
     def fn(a: Any, b: float, _: Any) -> bool:
-        return _is_number(a) and op(float(a), b)
+        return is_number(a) and op(float(a), b)
 
     return fn
 
@@ -223,7 +162,7 @@ def _expires_within(a: Any, b: float, ctx: Any) -> bool:
 
 def _networks_of(a: Any) -> list[Network] | None:
     try:
-        return [_network(x) for x in _as_list(a) if x is not None]
+        return [network(x) for x in _as_list(a) if x is not None]
     except (ValueError, TypeError):
         return None
 
@@ -313,8 +252,8 @@ def _add(*specs: OpSpec) -> None:
 _add(
     _spec("eq", _eq, doc="equal (booleans never equal 0 or 1)"),
     _spec("ne", _negate(_eq), doc="present and not equal"),
-    _spec("in", _in, _prep_list, _LIST, "equal to one of the listed values"),
-    _spec("not-in", _negate(_in), _prep_list, _LIST, "present and none of the listed values"),
+    _spec("in", _in, prep_list, _LIST, "equal to one of the listed values"),
+    _spec("not-in", _negate(_in), prep_list, _LIST, "present and none of the listed values"),
     _spec(
         "contains", _contains, doc="list has the item, string has the substring, map has the key"
     ),
@@ -323,35 +262,35 @@ _add(
     _absence("absent", True, lambda a: False, "missing or null"),
     _absence("empty", True, _is_empty, "absent, '', [] or {}"),
     _absence("not-empty", False, lambda a: not _is_empty(a), "present and not '', [] or {}"),
-    _spec("regex", _regex, _prep_regex, _STR, "whole string matches (any item of a list)"),
-    _spec("not-regex", _negate(_regex), _prep_regex, _STR, "present and does not match"),
-    _spec("gt", _cmp(lambda a, b: a > b), _prep_number, _NUM, "number greater than"),
-    _spec("gte", _cmp(lambda a, b: a >= b), _prep_number, _NUM, "number at least"),
-    _spec("lt", _cmp(lambda a, b: a < b), _prep_number, _NUM, "number less than"),
-    _spec("lte", _cmp(lambda a, b: a <= b), _prep_number, _NUM, "number at most"),
-    _spec("len-eq", _len(lambda a, b: a == b), _prep_count, _INT, "length equal"),
-    _spec("len-gt", _len(lambda a, b: a > b), _prep_count, _INT, "length greater than"),
-    _spec("len-lt", _len(lambda a, b: a < b), _prep_count, _INT, "length less than"),
-    _spec("older-than-days", _older, _prep_number, _NUM, "timestamp older than N days (as of)"),
-    _spec("newer-than-days", _newer, _prep_number, _NUM, "timestamp at most N days old"),
+    _spec("regex", _regex, prep_regex, _STR, "whole string matches (any item of a list)"),
+    _spec("not-regex", _negate(_regex), prep_regex, _STR, "present and does not match"),
+    _spec("gt", _cmp(lambda a, b: a > b), prep_number, _NUM, "number greater than"),
+    _spec("gte", _cmp(lambda a, b: a >= b), prep_number, _NUM, "number at least"),
+    _spec("lt", _cmp(lambda a, b: a < b), prep_number, _NUM, "number less than"),
+    _spec("lte", _cmp(lambda a, b: a <= b), prep_number, _NUM, "number at most"),
+    _spec("len-eq", _len(lambda a, b: a == b), prep_count, _INT, "length equal"),
+    _spec("len-gt", _len(lambda a, b: a > b), prep_count, _INT, "length greater than"),
+    _spec("len-lt", _len(lambda a, b: a < b), prep_count, _INT, "length less than"),
+    _spec("older-than-days", _older, prep_number, _NUM, "timestamp older than N days (as of)"),
+    _spec("newer-than-days", _newer, prep_number, _NUM, "timestamp at most N days old"),
     _spec(
         "expires-within-days",
         _expires_within,
-        _prep_number,
+        prep_number,
         _NUM,
         "timestamp is in the past or at most N days ahead (expiry dates)",
     ),
-    _spec("cidr-in", _cidr_in, _prep_networks, _NETS, "every network inside one listed"),
-    _spec("cidr-overlaps", _cidr_overlaps, _prep_networks, _NETS, "some network overlaps"),
+    _spec("cidr-in", _cidr_in, prep_networks, _NETS, "every network inside one listed"),
+    _spec("cidr-overlaps", _cidr_overlaps, prep_networks, _NETS, "some network overlaps"),
     OpSpec(
         "internet-open", _internet_open, unary=True, doc="a network is 0.0.0.0/0, ::/0 (any /0)"
     ),
-    _spec("subset-of", _set_rel(lambda a, b: a <= b), _prep_set, _LIST, "every item is listed"),
-    _spec("superset-of", _set_rel(lambda a, b: a >= b), _prep_set, _LIST, "has every listed"),
-    _spec("intersects", _set_rel(lambda a, b: bool(a & b)), _prep_set, _LIST, "shares an item"),
-    _spec("disjoint", _set_rel(lambda a, b: not (a & b)), _prep_set, _LIST, "shares no item"),
-    _spec("starts-with", _starts, _prep_str, _STR, "string prefix"),
-    _spec("ends-with", _ends, _prep_str, _STR, "string suffix"),
+    _spec("subset-of", _set_rel(lambda a, b: a <= b), prep_set, _LIST, "every item is listed"),
+    _spec("superset-of", _set_rel(lambda a, b: a >= b), prep_set, _LIST, "has every listed"),
+    _spec("intersects", _set_rel(lambda a, b: bool(a & b)), prep_set, _LIST, "shares an item"),
+    _spec("disjoint", _set_rel(lambda a, b: not (a & b)), prep_set, _LIST, "shares no item"),
+    _spec("starts-with", _starts, prep_str, _STR, "string prefix"),
+    _spec("ends-with", _ends, prep_str, _STR, "string suffix"),
 )
 
 
@@ -389,23 +328,12 @@ def _unbound(name: str) -> OpFn:
     return fn
 
 
-def _prep_jurisdictions(value: Any) -> tuple[str, ...]:
-    items = [value] if isinstance(value, str) else value
-    if (
-        not isinstance(items, list | tuple)
-        or not items
-        or not all(isinstance(v, str) and v.strip() for v in items)
-    ):
-        raise PrepareError("expects a non-empty list of jurisdictions, e.g. [EU, EEA] or [DE]")
-    return tuple(v.strip() for v in items)
-
-
 # Declared here so the catalog validates it without the engine; judged by
 # govscan.engine.residency, which needs the jurisdiction tables.
 register_operator(
     "jurisdiction-in",
     _unbound("jurisdiction-in"),
-    prepare=_prep_jurisdictions,
+    prepare=prep_jurisdictions,
     value_schema={"type": "array", "items": {"type": "string"}, "minItems": 1},
     doc="every region or country is in an allowed jurisdiction (unknown: error)",
 )

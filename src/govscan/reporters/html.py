@@ -23,6 +23,7 @@ import yaml
 from govscan.model import STATUS_TRIAGE, Result, ScanResult, Severity, Status
 from govscan.paths import content_dir
 from govscan.reporters.interface import Reporter, ReportOptions
+from govscan.results.scoring import CatalogFramework, combined, score, score_frameworks
 from govscan.serialize import run_to_dict
 
 DETAIL_LIMIT = 50
@@ -71,19 +72,6 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-def _requirement_status(found: Iterable[Status]) -> str:
-    statuses = set(found)
-    if not statuses:
-        return "not_assessed"
-    if Status.FAIL in statuses:
-        return "fail"
-    if Status.ERROR in statuses:
-        return "error"
-    if statuses <= {Status.NOT_APPLICABLE}:
-        return "not_assessed"
-    return "pass"
 
 
 def _bar_chart(rows: Sequence[tuple[str, float, str]], width: int = 420) -> str:
@@ -179,16 +167,14 @@ class _Digest:
             self.facets.setdefault(f, [])
 
     def status_of(self, control_ids: Iterable[str]) -> str:
-        return _requirement_status(
-            s for cid in control_ids for s, n in self.statuses.get(cid, {}).items() if n
-        )
+        return score(combined(self.statuses, control_ids)).status
 
     def counts(self, control_ids: Iterable[str], labels: Mapping[str, str]) -> str:
-        c: Counter[str] = Counter()
-        for cid in control_ids:
-            for s, n in self.statuses.get(cid, {}).items():
-                c[s.value] += n
-        return ", ".join(f"{c[s]} {labels[s]}" for s in _STATUS_ORDER if c[s])
+        return _count_text(combined(self.statuses, control_ids), labels)
+
+
+def _count_text(counts: Mapping[Status, int], labels: Mapping[str, str]) -> str:
+    return ", ".join(f"{counts[s]} {labels[s.value]}" for s in STATUS_TRIAGE if counts.get(s))
 
 
 _AFFECTED = (Status.ERROR, Status.FAIL, Status.WAIVED)
@@ -296,47 +282,31 @@ class HtmlReporter(Reporter):
         scan: ScanResult,
         digest: _Digest,
         labels: Mapping[str, str],
-        catalogs: Mapping[str, Any],
+        catalogs: Mapping[str, CatalogFramework],
     ) -> tuple[list[dict[str, Any]], list[tuple[str, float, str]]]:
-        controls_for: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for c in scan.controls:
-            for key, ids in c.frameworks.items():
-                for rid in ids:
-                    controls_for[(key, rid)].append(c.id)
         out = []
         scores = []
-        for key, fw in catalogs.items():
+        for fw in score_frameworks(scan.controls, digest.statuses, catalogs):
             groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            counts: Counter[str] = Counter()
             for req in fw.requirements:
-                cids = sorted(controls_for.get((key, req.id), []))
-                status = digest.status_of(cids) if cids else "manual"
-                counts[status] += 1
-                label = (
-                    labels["manual"]
-                    if status == "manual"
-                    else (labels["not_assessed"] if status == "not_assessed" else labels[status])
-                )
                 groups[req.group or fw.title].append(
                     {
                         "id": req.id,
                         "title": req.title,
-                        "status": status,
-                        "status_label": label,
-                        "controls": cids,
-                        "counts": digest.counts(cids, labels),
+                        "status": req.status,
+                        "status_label": labels[req.status],
+                        "controls": list(req.controls),
+                        "counts": _count_text(req.counts, labels),
                     }
                 )
-            assessed = counts["pass"] + counts["fail"] + counts["error"]
-            score = counts["pass"] / assessed if assessed else 0.0
-            score_text = f"{round(100 * score)} %" if assessed else "—"
-            scores.append((key, score, f"{score_text} ({counts['pass']}/{assessed})"))
+            score_text = f"{round(100 * fw.ratio)} %" if fw.assessed else "—"
+            scores.append((fw.key, fw.ratio, f"{score_text} ({fw.passed}/{fw.assessed})"))
             out.append(
                 {
-                    "key": key,
-                    "title": f"{fw.title} ({key})",
+                    "key": fw.key,
+                    "title": f"{fw.title} ({fw.key})",
                     "score_text": score_text,
-                    "covered": sum(v for k, v in counts.items() if k != "manual"),
+                    "covered": fw.covered,
                     "total": len(fw.requirements),
                     "groups": [
                         {

@@ -120,7 +120,7 @@ class RegistryCollector(Collector):
         return cls(docs["registry"], docs.get("records"), hashes=hashes)
 
     def collect(self, plan: CollectionPlan) -> Iterator[Item]:
-        from govscan.collectors.registry import normalize
+        from govscan.collectors.registry import normalize, usage
 
         wanted = plan.resource_types
         by_processor = (
@@ -131,7 +131,7 @@ class RegistryCollector(Collector):
         if "dsgvo.transfer" in wanted:
             yield from normalize.transfers(self.registry)
         if "dsgvo.service_usage" in wanted:
-            yield from normalize.service_usages(self.registry, plan.targets)
+            yield from usage.service_usages(self.registry, plan.targets)
         if "dsgvo.activity" in wanted and self.records is not None:
             yield from normalize.activities(self.records, self.registry)
         self._done = True

@@ -4,7 +4,7 @@ Every rule of the DSGVO controls reads one of four resource types:
 
 ``dsgvo.processor``      one per registry entry (contract, clauses, review, ...)
 ``dsgvo.transfer``       one per third country an entry or its sub-processors reach
-``dsgvo.service_usage``  one per processor detected in use (scanned account, integration)
+``dsgvo.service_usage``  one per processor detected in use (``registry.usage``)
 ``dsgvo.activity``       one per processing activity of the records (VVT)
 
 Facts that need more than the condition language offers (which Art. 28(3)
@@ -26,15 +26,9 @@ from govscan.catalog.countries import (
     in_eea,
 )
 from govscan.catalog.yamlsource import Pointer, YamlDocument
-from govscan.collectors.registry.entities import (
-    COLLECTOR_PROVIDER,
-    FIRST_PARTY_ACTION_OWNERS,
-    entity_for,
-)
 from govscan.collectors.registry.schema import CLAUSES
 from govscan.collectors.registry.validate import plain
-from govscan.language.patterns import glob_matches
-from govscan.model import Location, Resource, ResourceRef, Target
+from govscan.model import Location, Resource, ResourceRef
 
 PROVIDER = "dsgvo"
 LOCATION_KINDS = ("processing", "storage", "backup", "support_access")
@@ -63,11 +57,11 @@ class Source:
         return Location(self.doc.path, line)
 
 
-def _ref(kind: str, rid: str, name: str, loc: Location | None = None) -> ResourceRef:
+def dsgvo_ref(kind: str, rid: str, name: str, loc: Location | None = None) -> ResourceRef:
     return ResourceRef(type=f"dsgvo.{kind}", id=rid, name=name, provider=PROVIDER, location=loc)
 
 
-def _list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
 
@@ -76,7 +70,7 @@ def _countries(p: Mapping[str, Any]) -> dict[str, list[str]]:
     locations = p.get("locations") or {}
     out: dict[str, list[str]] = {}
     for kind in LOCATION_KINDS:
-        for country in _list(locations.get(kind)):
+        for country in as_list(locations.get(kind)):
             out.setdefault(str(country), []).append(kind)
     return out
 
@@ -87,14 +81,14 @@ def _countries(p: Mapping[str, Any]) -> dict[str, list[str]]:
 def processors(
     registry: Source, activities_by_processor: Mapping[str, list[str]] | None
 ) -> Iterator[Resource]:
-    for i, p in enumerate(_list(registry.data.get("processors"))):
+    for i, p in enumerate(as_list(registry.data.get("processors"))):
         pid = str(p["id"])
         contract = p.get("contract") or {}
         document = contract.get("document") or {}
         clauses = p.get("clauses") or {}
         review = p.get("review") or {}
         countries = _countries(p)
-        subs = _list(p.get("sub_processors"))
+        subs = as_list(p.get("sub_processors"))
         data: dict[str, Any] = {
             "processor_id": pid,
             "legal_name": p.get("legal_name"),
@@ -103,11 +97,11 @@ def processors(
             "role": p.get("role"),
             "engaged_by": p.get("engaged_by"),
             "purpose": p.get("purpose"),
-            "services": _list(p.get("services")),
-            "data_categories": _list(p.get("data_categories")),
-            "special_categories": _list(p.get("special_categories")),
+            "services": as_list(p.get("services")),
+            "data_categories": as_list(p.get("data_categories")),
+            "special_categories": as_list(p.get("special_categories")),
             "has_special_categories": bool(p.get("special_categories")),
-            "data_subjects": _list(p.get("data_subjects")),
+            "data_subjects": as_list(p.get("data_subjects")),
             "contract": {
                 "type": contract.get("type"),
                 "signed": contract.get("signed"),
@@ -119,10 +113,10 @@ def processors(
             "clauses": dict(clauses),
             "clauses_missing": [k for k in CLAUSES if not clauses.get(k)],
             "toms": p.get("toms"),
-            "certifications": _list(p.get("certifications")),
+            "certifications": as_list(p.get("certifications")),
             "sub_processors": subs,
             "sub_processor_countries": sorted(
-                {str(c) for s in subs for c in _list(s.get("countries"))}
+                {str(c) for s in subs for c in as_list(s.get("countries"))}
             ),
             "locations": p.get("locations"),
             "countries": sorted(countries),
@@ -137,7 +131,7 @@ def processors(
         if activities_by_processor is not None:
             data["activities"] = sorted(activities_by_processor.get(pid, []))
         yield Resource(
-            _ref(
+            dsgvo_ref(
                 "processor",
                 f"avv:{pid}",
                 str(p.get("legal_name") or pid),
@@ -200,7 +194,7 @@ def _transfer_data(
         "expected_scc_module": expected,
         "scc_module_fits": t.get("scc_module") == expected,
         "tia": {"date": tia.get("date"), "result": tia.get("result")} if tia else None,
-        "supplementary_measures": _list(t.get("supplementary_measures")),
+        "supplementary_measures": as_list(t.get("supplementary_measures")),
         "dpf_certified": t.get("dpf_certified"),
         "dpf_checked": t.get("dpf_checked"),
         "art49_basis": t.get("art49_basis"),
@@ -209,13 +203,13 @@ def _transfer_data(
 
 
 def transfers(registry: Source) -> Iterator[Resource]:
-    for i, p in enumerate(_list(registry.data.get("processors"))):
+    for i, p in enumerate(as_list(registry.data.get("processors"))):
         pid = str(p["id"])
         own = p.get("transfer") or {}
         # The controller exports to its processors; a sub-processor receives
         # from the processor that engaged it (SCC module 2 vs module 3).
         exporter = "processor" if p.get("role") == "sub-processor" else "controller"
-        subs = _list(p.get("sub_processors"))
+        subs = as_list(p.get("sub_processors"))
         for country, kinds in sorted(_countries(p).items()):
             if in_eea(country):
                 continue
@@ -224,7 +218,11 @@ def transfers(registry: Source) -> Iterator[Resource]:
                 # A third-country location that exists because a sub-processor
                 # sits there is covered by that sub-processor's mechanism.
                 via = next(
-                    (s for s in subs if s.get("transfer") and country in _list(s.get("countries"))),
+                    (
+                        s
+                        for s in subs
+                        if s.get("transfer") and country in as_list(s.get("countries"))
+                    ),
                     None,
                 )
                 if via is not None:
@@ -234,7 +232,7 @@ def transfers(registry: Source) -> Iterator[Resource]:
             )
             data["via_sub_processor"] = via.get("name") if via else None
             yield Resource(
-                _ref(
+                dsgvo_ref(
                     "transfer",
                     f"avv:{pid}/transfer/{country}",
                     f"{p.get('legal_name')} -> {country}",
@@ -243,12 +241,12 @@ def transfers(registry: Source) -> Iterator[Resource]:
                 data,
             )
         for j, sub in enumerate(subs):
-            for country in sorted({str(c) for c in _list(sub.get("countries"))}):
+            for country in sorted({str(c) for c in as_list(sub.get("countries"))}):
                 if in_eea(country):
                     continue
                 t = sub.get("transfer") or own
                 yield Resource(
-                    _ref(
+                    dsgvo_ref(
                         "transfer",
                         f"avv:{pid}/sub/{sub.get('name')}/{country}",
                         f"{sub.get('name')} ({p.get('legal_name')}) -> {country}",
@@ -267,149 +265,29 @@ def transfers(registry: Source) -> Iterator[Resource]:
                 )
 
 
-# --- processors in use ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Use:
-    """One processor the scanned estate relies on."""
-
-    provider: str
-    """``aws``, ``azure``, ``gcp``, ``github`` or ``github-actions``."""
-    scope: str
-    """Account, subscription, project or repository path."""
-    collector: str
-    integration: str = ""
-    """For third-party integrations: ``owner/name`` of the action or app."""
-
-
-def _action_name(uses: str) -> str | None:
-    """``owner/repo`` of a ``uses:`` reference; None for local and docker actions."""
-    ref = uses.split("@", 1)[0].strip()
-    if not ref or ref.startswith((".", "/", "docker://")):
-        return None
-    parts = ref.split("/")
-    if len(parts) < 2 or not parts[0] or not parts[1]:
-        return None
-    return f"{parts[0]}/{parts[1]}".lower()
-
-
-def _actions(details: Mapping[str, Any]) -> list[str]:
-    raw: list[Any] = []
-    for key in ("github_actions", "actions", "integrations"):
-        raw.extend(_list(details.get(key)))
-    out: set[str] = set()
-    for item in raw:
-        uses = item.get("uses") if isinstance(item, dict) else item
-        if isinstance(uses, str):
-            name = _action_name(uses)
-            if name:
-                out.add(name)
-    return sorted(out)
-
-
-def uses_of(targets: Sequence[Target]) -> list[Use]:
-    """Every processor use the other collectors' scopes imply."""
-    out: list[Use] = []
-    for t in targets:
-        provider = COLLECTOR_PROVIDER.get(t.collector)
-        if provider:
-            out.append(Use(provider, t.identity, t.collector))
-            continue
-        actions = _actions(t.details)
-        if actions:
-            # Workflows run on GitHub's infrastructure with access to the repository.
-            out.append(Use("github", t.identity, t.collector))
-        for name in actions:
-            if name.split("/", 1)[0] not in FIRST_PARTY_ACTION_OWNERS:
-                out.append(Use("github-actions", t.identity, t.collector, integration=name))
-        # A Terraform provider from a third-party namespace configures that vendor's
-        # service (monitoring, DNS, error tracking), which then holds the company's data.
-        for name in sorted({str(x).lower() for x in _list(t.details.get("terraform_providers"))}):
-            out.append(Use("terraform-providers", t.identity, t.collector, integration=name))
-    return out
-
-
-def _covers(p: Mapping[str, Any], use: Use) -> bool:
-    for svc in _list(p.get("services")):
-        detect = svc.get("detect") or {}
-        if use.integration:
-            patterns = _list(detect.get("repository_integrations"))
-            # Registry globs are matched by RE2: linear however many ``*`` they hold.
-            if any(glob_matches(use.integration, str(x).lower()) for x in patterns):
-                return True
-            continue
-        if detect.get("cloud") != use.provider:
-            continue
-        accounts = _list(detect.get("accounts"))
-        if not accounts or "*" in accounts or use.scope in accounts:
-            return True
-    return False
-
-
-def service_usages(registry: Source, targets: Sequence[Target]) -> Iterator[Resource]:
-    entries = _list(registry.data.get("processors"))
-    for use in uses_of(targets):
-        matches = [p for p in entries if _covers(p, use)]
-        # A direct processor agreement is what covers a use; prefer it.
-        matches.sort(key=lambda p: (p.get("role") != "processor", str(p.get("id"))))
-        best = matches[0] if matches else None
-        entity = entity_for(use.provider)
-        contract = (best or {}).get("contract") or {}
-        if use.integration:
-            rid = f"usage:{use.provider}:{use.scope}:{use.integration}"
-            name = f"{use.integration} in {use.scope}"
-            legal = f"publisher of {use.integration}"
-        else:
-            rid = f"usage:{use.provider}:{use.scope}"
-            name = f"{entity.name if entity else use.provider} for {use.scope}"
-            legal = entity.name if entity else use.provider
-        yield Resource(
-            _ref("service_usage", rid, name),
-            {
-                "provider": use.provider,
-                "scope": use.scope,
-                "collector": use.collector,
-                "integration": use.integration or None,
-                "legal_entity": legal,
-                "entity_country": entity.country if entity and not use.integration else None,
-                "processor_id": best.get("id") if best else None,
-                "processor_ids": [p.get("id") for p in matches],
-                "processor_name": best.get("legal_name") if best else None,
-                "contract": {
-                    "type": contract.get("type"),
-                    "effective": contract.get("effective"),
-                    "ends": contract.get("ends"),
-                }
-                if best
-                else None,
-            },
-        )
-
-
 # --- records of processing ------------------------------------------------------------------
 
 
 def activities_by_processor(records: Source) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for a in _list(records.data.get("activities")):
-        for pid in _list(a.get("processors")):
+    for a in as_list(records.data.get("activities")):
+        for pid in as_list(a.get("processors")):
             out.setdefault(str(pid), []).append(str(a.get("id")))
     return out
 
 
 def activities(records: Source, registry: Source) -> Iterator[Resource]:
-    entries = {str(p.get("id")): p for p in _list(registry.data.get("processors"))}
-    for i, a in enumerate(_list(records.data.get("activities"))):
-        pids = [str(x) for x in _list(a.get("processors"))]
+    entries = {str(p.get("id")): p for p in as_list(registry.data.get("processors"))}
+    for i, a in enumerate(as_list(records.data.get("activities"))):
+        pids = [str(x) for x in as_list(a.get("processors"))]
         declared = sorted(
-            {str(t.get("country")) for t in _list(a.get("transfers")) if t.get("country")}
+            {str(t.get("country")) for t in as_list(a.get("transfers")) if t.get("country")}
         )
         # A transfer naming another recipient (a controller abroad) is not the
         # registry's business; one naming no recipient or a processor is.
         via_processors = {
             str(t.get("country"))
-            for t in _list(a.get("transfers"))
+            for t in as_list(a.get("transfers"))
             if t.get("country") and (not t.get("recipient") or t.get("recipient") in pids)
         }
         registry_countries: set[str] = set()
@@ -418,12 +296,12 @@ def activities(records: Source, registry: Source) -> Iterator[Resource]:
             if p is None:
                 continue
             registry_countries.update(c for c in _countries(p) if not in_eea(c))
-            for sub in _list(p.get("sub_processors")):
+            for sub in as_list(p.get("sub_processors")):
                 registry_countries.update(
-                    str(c) for c in _list(sub.get("countries")) if not in_eea(str(c))
+                    str(c) for c in as_list(sub.get("countries")) if not in_eea(str(c))
                 )
         yield Resource(
-            _ref(
+            dsgvo_ref(
                 "activity",
                 f"vvt:{a.get('id')}",
                 str(a.get("name") or a.get("id")),
@@ -433,11 +311,11 @@ def activities(records: Source, registry: Source) -> Iterator[Resource]:
                 "activity_id": a.get("id"),
                 "name": a.get("name"),
                 "purpose": a.get("purpose"),
-                "legal_basis": _list(a.get("legal_basis")),
-                "data_subjects": _list(a.get("data_subjects")),
-                "data_categories": _list(a.get("data_categories")),
-                "special_categories": _list(a.get("special_categories")),
-                "recipients": _list(a.get("recipients")),
+                "legal_basis": as_list(a.get("legal_basis")),
+                "data_subjects": as_list(a.get("data_subjects")),
+                "data_categories": as_list(a.get("data_categories")),
+                "special_categories": as_list(a.get("special_categories")),
+                "recipients": as_list(a.get("recipients")),
                 "processors": pids,
                 "unknown_processors": [pid for pid in pids if pid not in entries],
                 "transfer_countries": declared,

@@ -65,7 +65,7 @@ class ResultSpool(ResultSet):
     def __init__(self, batch: int = 1000) -> None:
         # "" opens a private on-disk temporary database, removed on close;
         # SQLite keeps only its page cache in memory.
-        with _storage():
+        with storage():
             # A ScanResult may be rendered in another thread than the one that scanned;
             # SQLite's default (serialized) threading mode makes that safe.
             self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
@@ -100,7 +100,7 @@ class ResultSpool(ResultSet):
 
     def _flush(self) -> None:
         if self._pending:
-            with _storage():
+            with storage():
                 self._db.execute("BEGIN")
                 self._db.executemany(
                     "INSERT INTO result (control_id, resource_id, status, message, triage,"
@@ -130,7 +130,7 @@ class ResultSpool(ResultSet):
                 self._undetermined += new.undetermined - old.undetermined
                 changed.append((*_row(new, below, self._encode(new)), seq))
         if changed:
-            with _storage():
+            with storage():
                 self._db.execute("BEGIN")
                 self._db.executemany(
                     "UPDATE result SET control_id = ?, resource_id = ?, status = ?, message = ?,"
@@ -144,7 +144,7 @@ class ResultSpool(ResultSet):
         """End writing and index the canonical order (reports read it several times)."""
         if not self._sealed:
             self._flush()
-            with _storage():
+            with storage():
                 self._db.execute(
                     "CREATE INDEX canonical ON result"
                     " (control_id, resource_id, status, message, seq)"
@@ -160,7 +160,7 @@ class ResultSpool(ResultSet):
     def _query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
         """Rows of one query, read lazily; pending results are written first."""
         self._flush()
-        with _storage():
+        with storage():
             yield from self._db.execute(sql, params)
 
     def _lines(self, order: str) -> Iterator[str]:
@@ -233,7 +233,7 @@ class ResultSpool(ResultSet):
 
 
 @contextmanager
-def _storage() -> Iterator[None]:
+def storage() -> Iterator[None]:
     """SQLite failures (a full or read-only temporary directory) as one clear error."""
     try:
         yield

@@ -9,7 +9,6 @@ from datetime import date
 
 import pytest
 
-from govscan.engine.spool import ResultSpool
 from govscan.model import (
     Location,
     ResourceRef,
@@ -23,6 +22,7 @@ from govscan.model import (
 )
 from govscan.reporters.interface import ReportOptions
 from govscan.reporters.registry import get_reporter
+from govscan.results.spool import ResultSpool
 from govscan.serialize import (
     ResultDecoder,
     ResultEncoder,
