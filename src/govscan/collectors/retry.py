@@ -46,7 +46,9 @@ BURST = 100
 SERVICE_RATES: Mapping[str, tuple[float, int]] = MappingProxyType(
     # EC2 documents its request-rate limits: describe calls refill 20 tokens a second
     # into a bucket of 100 (EC2 API reference, "Request throttling").
-    {"ec2": (20.0, 100)}
+    # S3 answers thousands of requests a second per prefix; its bucket-configuration
+    # calls are what a scan makes many of, one set per bucket.
+    {"ec2": (20.0, 100), "s3": (200.0, 400)}
 )
 """(rate, burst) for services whose limits are lower than the default."""
 
