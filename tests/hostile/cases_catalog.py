@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .harness import SECRET, Case, World
+from .harness import SECRET, Case, World, scan_args
 
 BOMB = """\
 a: &a ["x","x","x","x","x","x","x","x","x"]
@@ -42,18 +42,7 @@ def _repo(world: World) -> None:
 
 
 def _scan(*extra: str) -> list[str]:
-    return [
-        "scan",
-        "--repo",
-        "repo",
-        "--output-dir",
-        "out",
-        "--format",
-        "json,html,sarif,csv,md,junit,oscal",
-        "--fail-on",
-        "none",
-        *extra,
-    ]
+    return scan_args(*extra)
 
 
 def _control(name: str, text: str) -> Case:

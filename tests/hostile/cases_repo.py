@@ -8,7 +8,7 @@ import socket
 from collections.abc import Callable
 
 from .cases_catalog import BOMB
-from .harness import SECRET, Case, Outcome, World
+from .harness import SECRET, Case, Outcome, World, scan_args
 
 TF = 'resource "aws_s3_bucket" "ok" {\n  bucket = "ok"\n}\n'
 WORKFLOW_OK = (
@@ -17,19 +17,7 @@ WORKFLOW_OK = (
 
 
 def _scan(*extra: str) -> list[str]:
-    return [
-        "scan",
-        "--repo",
-        "repo",
-        "--output-dir",
-        "out",
-        "--format",
-        "json,html,sarif,csv,md,junit,oscal",
-        "--fail-on",
-        "none",
-        "--no-redact",
-        *extra,
-    ]
+    return scan_args("--no-redact", *extra)
 
 
 def _ok_still_judged(world: World, _outcome: Outcome) -> None:

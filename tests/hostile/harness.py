@@ -102,6 +102,26 @@ class Outcome:
         return self.stdout + self.stderr
 
 
+EVERY_FORMAT = "json,html,sarif,csv,md,junit,oscal"
+
+
+def scan_args(*extra: str) -> list[str]:
+    """``govscan scan`` of the world's repository into its output directory, every
+    report format written (each is a place a leaked secret could show up)."""
+    return [
+        "scan",
+        "--repo",
+        "repo",
+        "--output-dir",
+        "out",
+        "--format",
+        EVERY_FORMAT,
+        "--fail-on",
+        "none",
+        *extra,
+    ]
+
+
 def _limit() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
