@@ -106,7 +106,8 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _kind_of(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """How a message names the type of a YAML value ("a mapping", "a number", ...)."""
     if isinstance(value, YamlOnly):
         return value.describe()
     if isinstance(value, dict):
@@ -177,7 +178,7 @@ def _problems(
             return
         types = [t for sub in err.context or () for t in _expected_types(sub.schema)]
         text = " or ".join(dict.fromkeys(types)) or "one of the allowed forms"
-        yield doc.problem(ptr, f"{_name(ptr)} must be {text}, got {_kind_of(inst)}")
+        yield doc.problem(ptr, f"{_name(ptr)} must be {text}, got {kind_of(inst)}")
     elif v == "required":
         noun = wording.noun(ptr) or "mapping"
         for name in expected:
@@ -203,7 +204,7 @@ def _problems(
         quote = " (quote it)" if "a string" in names and not isinstance(inst, dict | list) else ""
         if isinstance(err.schema, dict) and err.schema.get("format") == "date":
             text, quote = "a date (YYYY-MM-DD)", ""
-        yield doc.problem(ptr, f"{_name(ptr)} must be {text}{quote}, got {_kind_of(inst)}")
+        yield doc.problem(ptr, f"{_name(ptr)} must be {text}{quote}, got {kind_of(inst)}")
     elif v == "enum":
         options = ", ".join(str(o) for o in expected)
         template = wording.enums.get(tuple(expected), "'{value}' is not one of: {options}")

@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 
 from govscan.catalog.countries import in_eea
+from govscan.catalog.schema_problems import kind_of
 from govscan.catalog.yamlsource import Pointer, YamlDocument
 from govscan.collectors.registry.schema import (
     DATE_PATTERN,
@@ -102,20 +103,6 @@ _TYPE_TEXT = {
 }
 
 
-def _type_name(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "a boolean"
-    if value is None:
-        return "null"
-    if isinstance(value, int | float):
-        return "a number"
-    return "a string"
-
-
 def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError) -> Iterator[Problem]:
     ptr: Pointer = tuple(err.absolute_path)
     v: Any = err.validator
@@ -150,7 +137,7 @@ def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError) -> Iter
         wanted = expected
         names = [wanted] if isinstance(wanted, str) else list(wanted)
         text = " or ".join(_TYPE_TEXT.get(n, n) for n in names)
-        yield _at(doc, ptr, f"expected {text}, got {_type_name(inst)}")
+        yield _at(doc, ptr, f"expected {text}, got {kind_of(inst)}")
     elif v in ("oneOf", "anyOf"):
         yield _at(doc, ptr, f"expected a date written YYYY-MM-DD or null, got {inst!r}")
     elif v == "minItems":
