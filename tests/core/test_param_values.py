@@ -12,8 +12,8 @@ from govscan.catalog.policies import load_policy, validate_policy_document
 from govscan.catalog.yamlsource import parse_yaml
 from govscan.cli import cli
 from govscan.config import load_config
-from govscan.engine.conditions import validate_check
 from govscan.errors import UsageError, ValidationError
+from govscan.language.check import validate_check
 from govscan.runner import load_catalog
 
 from .fakes import FakeCollector, thing

@@ -12,8 +12,9 @@ import pytest
 
 from govscan.catalog.jurisdictions import JurisdictionTables
 from govscan.catalog.policies import load_policy
-from govscan.engine.conditions import EvalContext, EvaluationError, compile_check, validate_check
+from govscan.engine.conditions import EvalContext, EvaluationError, compile_check
 from govscan.engine.scan import Evaluator
+from govscan.language.check import validate_check
 from govscan.model import Control, Resource, ResourceRef, Severity, Status
 from tests.dsgvo.conftest import small_tables
 

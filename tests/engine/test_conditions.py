@@ -9,15 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govscan.engine.conditions import (
-    EvalContext,
-    EvaluationError,
-    check_fields,
-    check_params,
-    compile_check,
-    render_message,
-    validate_check,
-)
+from govscan.engine.conditions import EvalContext, EvaluationError, compile_check
+from govscan.engine.messages import render_message
+from govscan.language.check import validate_check
+from govscan.language.reads import check_fields, check_params
 
 CTX = EvalContext(as_of=datetime(2026, 11, 24, tzinfo=UTC))
 SG = {

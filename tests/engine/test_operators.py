@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from govscan.engine.conditions import EvalContext, compile_check, validate_check
+from govscan.engine.conditions import EvalContext, compile_check
+from govscan.language.check import validate_check
 from govscan.language.operators import operator_names
 
 CTX = EvalContext(as_of=datetime(2026, 11, 24, tzinfo=UTC), params={"ports": [22, 3389]})

@@ -13,9 +13,10 @@ from govscan.catalog.controls import validate_control_documents
 from govscan.catalog.policies import load_policy, select_controls, validate_policy_document
 from govscan.catalog.yamlsource import parse_yaml
 from govscan.cli import cli
-from govscan.engine.conditions import EvalContext, compile_check, validate_check
+from govscan.engine.conditions import EvalContext, compile_check
 from govscan.engine.waivers import WaiverIndex, inline_suppression
 from govscan.errors import ValidationError
+from govscan.language.check import validate_check
 from govscan.language.patterns import (
     MAX_PATTERN_LENGTH,
     PatternError,

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from govscan.cli import cli
 from govscan.config import load_config, merge_scan_options
-from govscan.engine.conditions import Read, check_fields, check_reads, render_message
+from govscan.engine.messages import render_message
 from govscan.engine.scan import Evaluator
 from govscan.errors import ExitCode, ValidationError
-from govscan.language.reads import unknown_reads
+from govscan.language.reads import Read, check_fields, check_reads, unknown_reads
 from govscan.model import (
     Control,
     Policy,

@@ -86,6 +86,11 @@ class Wording:
     """Allowed values -> message template with ``{value}`` and ``{options}``."""
     patterns: Mapping[str, str] = field(default_factory=dict)
     """Pattern -> message template with ``{name}`` and ``{value}``."""
+    paths: bool = False
+    """Start each message with the value's path (``processors[0].contract.ends: ...``):
+    for long nested documents, where a key alone does not say which entry is meant."""
+    condition: Callable[[Any], str] | None = None
+    """For a field required by an ``if``/``then``: why, from the mapping that lacks it."""
 
 
 _TYPE_TEXT = {
@@ -155,47 +160,77 @@ def _branch(err: jsonschema.ValidationError) -> list[jsonschema.ValidationError]
     return fitting[0] if len(fitting) == 1 else None
 
 
+def path_text(pointer: Pointer) -> str:
+    """``processors[0].contract.ends``; ``document`` for the root."""
+    out = ""
+    for part in pointer:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "document"
+
+
+class _Located:
+    """Makes each problem at its position, prefixed with its path when the wording asks."""
+
+    def __init__(self, doc: YamlDocument, wording: Wording) -> None:
+        self.doc = doc
+        self.paths = wording.paths
+
+    def name(self, ptr: Pointer) -> str:
+        return "" if self.paths else _name(ptr)
+
+    def problem(self, ptr: Pointer, message: str, *, key: bool = False) -> Problem:
+        message = message.lstrip()  # a message that starts with an empty name
+        if self.paths:
+            message = f"{path_text(ptr)}: {message}"
+            key = key or (bool(ptr) and isinstance(ptr[-1], str))
+        return self.doc.problem(ptr, message, key=key)
+
+
 def schema_problems(
     doc: YamlDocument, errors: Iterator[jsonschema.ValidationError], wording: Wording
 ) -> Iterator[Problem]:
     """Each JSON Schema error as a located, one-line problem."""
+    at = _Located(doc, wording)
     for err in errors:
-        yield from _problems(doc, err, wording)
+        yield from _problems(at, err, wording)
 
 
-def _problems(
-    doc: YamlDocument, err: jsonschema.ValidationError, wording: Wording
-) -> Iterator[Problem]:
+def _problems(at: _Located, err: jsonschema.ValidationError, wording: Wording) -> Iterator[Problem]:
     ptr: Pointer = tuple(err.absolute_path)
     v: Any = err.validator
     inst: Any = err.instance
     expected: Any = err.validator_value
+    name = at.name(ptr)
     if v in ("oneOf", "anyOf"):
         branch = _branch(err)
         if branch is not None:
             for sub in branch:
-                yield from _problems(doc, sub, wording)
+                yield from _problems(at, sub, wording)
             return
         types = [t for sub in err.context or () for t in _expected_types(sub.schema)]
         text = " or ".join(dict.fromkeys(types)) or "one of the allowed forms"
-        yield doc.problem(ptr, f"{_name(ptr)} must be {text}, got {kind_of(inst)}")
+        yield at.problem(ptr, f"{name} must be {text}, got {kind_of(inst)}")
     elif v == "required":
         noun = wording.noun(ptr) or "mapping"
-        for name in expected:
-            if isinstance(inst, dict) and name not in inst:
-                yield doc.problem(ptr, f"a {noun} needs a non-empty '{name}'")
+        for field in expected:
+            if isinstance(inst, dict) and field not in inst:
+                why = ""
+                if wording.condition and "then" in err.relative_schema_path:
+                    why = wording.condition(inst)
+                article = "an" if noun[:1] in "aeiou" else "a"
+                yield at.problem(ptr, f"{article} {noun} needs a non-empty '{field}'{why}")
     elif v == "additionalProperties":
         known = list((err.schema.get("properties") or {}) if isinstance(err.schema, dict) else {})
         owner = wording.noun(ptr)
         label = f"{owner} field" if owner else "field"
-        for name in inst:
-            if name in known:
+        for key in inst:
+            if key in known:
                 continue
-            close = difflib.get_close_matches(str(name), known, n=1)
+            close = difflib.get_close_matches(str(key), known, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            yield doc.problem(
-                (*ptr, name),
-                f"unknown {label} '{name}'{hint} (valid fields: {', '.join(known)})",
+            yield at.problem(
+                (*ptr, key),
+                f"unknown {label} '{key}'{hint} (valid fields: {', '.join(known)})",
                 key=True,
             )
     elif v == "type":
@@ -204,18 +239,23 @@ def _problems(
         quote = " (quote it)" if "a string" in names and not isinstance(inst, dict | list) else ""
         if isinstance(err.schema, dict) and err.schema.get("format") == "date":
             text, quote = "a date (YYYY-MM-DD)", ""
-        yield doc.problem(ptr, f"{_name(ptr)} must be {text}{quote}, got {kind_of(inst)}")
+        yield at.problem(ptr, f"{name} must be {text}{quote}, got {kind_of(inst)}")
     elif v == "enum":
         options = ", ".join(str(o) for o in expected)
         template = wording.enums.get(tuple(expected), "'{value}' is not one of: {options}")
-        yield doc.problem(ptr, template.format(value=_shown(inst), options=options))
+        yield at.problem(ptr, template.format(value=_shown(inst), options=options))
     elif v == "pattern":
         template = wording.patterns.get(str(expected), "{name} must match {pattern}, got {value}")
-        text = template.format(name=_name(ptr), value=repr(_shown(inst)), pattern=expected)
-        yield doc.problem(ptr, text)
+        text = template.format(name=name, value=repr(_shown(inst)), pattern=expected)
+        yield at.problem(ptr, text)
     elif v in ("minItems", "minLength", "minProperties"):
-        yield doc.problem(ptr, f"{_name(ptr)} must not be empty")
+        yield at.problem(ptr, f"{name} must not be empty")
     elif v == "uniqueItems":
-        yield doc.problem(ptr, f"{_name(ptr)} lists the same item twice")
+        yield at.problem(ptr, f"{name} lists the same item twice")
+    elif v == "const":
+        yield at.problem(ptr, f"{name} must be {expected!r}")
+    elif v in ("minimum", "maximum"):
+        bound = "at least" if v == "minimum" else "at most"
+        yield at.problem(ptr, f"{name} must be {bound} {expected}, got {_shown(inst)}")
     else:
-        yield doc.problem(ptr, " ".join(err.message.split())[:200])
+        yield at.problem(ptr, " ".join(err.message.split())[:200])

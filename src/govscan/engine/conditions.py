@@ -27,33 +27,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from govscan.engine.messages import render_message
-from govscan.language.check import CheckProblem, check_json_schema, validate_check
-from govscan.language.operators import OPERATORS, PrepareError, operator_names, register_operator
+from govscan.language.operators import OPERATORS, PrepareError, register_operator
 from govscan.language.paths import QUANTIFIERS as _QUANTIFIERS
 from govscan.language.paths import Getter
 from govscan.language.paths import getter as _getter
 from govscan.language.paths import is_param as _is_param
-from govscan.language.reads import Read, check_fields, check_params, check_reads
 
 if TYPE_CHECKING:  # only the evaluator needs the tables module at run time
     from govscan.catalog.jurisdictions import JurisdictionTables
 
 __all__ = [
-    "CheckProblem",
     "CompiledCheck",
     "EvalContext",
     "EvaluationError",
-    "Read",
-    "check_fields",
-    "check_json_schema",
-    "check_params",
-    "check_reads",
     "compile_check",
-    "operator_names",
+    # Documented for plugins that add an operator (docs/control-language.md).
     "register_operator",
-    "render_message",
-    "validate_check",
 ]
 
 Pointer = tuple[str | int, ...]

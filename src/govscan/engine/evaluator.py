@@ -13,18 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from govscan.catalog.jurisdictions import JurisdictionTables, packaged_tables
-from govscan.engine.conditions import (
-    EvalContext,
-    EvaluationError,
-    check_reads,
-    compile_check,
-    render_message,
-)
+from govscan.engine.conditions import EvalContext, EvaluationError, compile_check
 from govscan.engine.known_items import decided_by_known_items
+from govscan.engine.messages import render_message
 from govscan.engine.plan import control_fields
 from govscan.engine.waivers import WaiverIndex, inline_suppression
 from govscan.fingerprint import Fingerprinter
-from govscan.language.reads import unknown_reads
+from govscan.language.reads import check_reads, unknown_reads
 from govscan.model import Control, Policy, Resource, ResourceRef, Result, Status
 
 

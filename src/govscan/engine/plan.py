@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from govscan.collectors.interface import CollectionPlan, Collector
-from govscan.engine.conditions import check_fields
 from govscan.engine.messages import message_fields
+from govscan.language.reads import check_fields
 from govscan.model import Control
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 
 from govscan.catalog.countries import in_eea
-from govscan.catalog.schema_problems import kind_of
+from govscan.catalog.schema_problems import Wording, path_text, schema_problems
 from govscan.catalog.yamlsource import Pointer, YamlDocument
 from govscan.collectors.registry.schema import (
     DATE_PATTERN,
@@ -61,8 +61,7 @@ def validate_document(kind: str, doc: YamlDocument) -> list[Problem]:
     if not isinstance(data, dict):
         problems.append(doc.problem((), f"a {kind} file must be a YAML mapping"))
         return problems
-    for err in _validator(kind).iter_errors(data):
-        problems.extend(_schema_problems(doc, err))
+    problems.extend(schema_problems(doc, _validator(kind).iter_errors(data), WORDING))
     checks = _registry_checks if kind == "registry" else _records_checks
     problems.extend(checks(doc, data))
     # The YAML loader already reports unquoted impossible dates (2025-13-01).
@@ -73,83 +72,43 @@ def validate_document(kind: str, doc: YamlDocument) -> list[Problem]:
 
 # --- JSON Schema errors -> located, readable problems ---------------------------------------
 
+_NOUNS = {
+    "processors": "processor",
+    "sub_processors": "sub-processor",
+    "activities": "activity",
+    "transfers": "transfer",
+    "transfer": "transfer",
+    "contract": "contract",
+}
+
+
+def _noun(ptr: Pointer) -> str | None:
+    key = next((p for p in reversed(ptr) if isinstance(p, str)), None)
+    return _NOUNS.get(key) if key is not None else None
+
+
+WORDING = Wording(
+    noun=_noun,
+    patterns={
+        DATE_PATTERN: "must be a date written YYYY-MM-DD, got {value}",
+        SHA256_PATTERN: "must be a SHA-256 digest: 64 lowercase hexadecimal digits, got {value}",
+        ID_PATTERN: "must be an id of lowercase letters, digits and '-', got {value}",
+        "^[A-Z]{2}$": "must be an ISO 3166-1 alpha-2 country code such as DE or US, got {value}",
+    },
+    paths=True,
+    condition=lambda inst: (
+        f" (needed when mechanism is {inst.get('mechanism')})" if isinstance(inst, dict) else ""
+    ),
+)
+
 
 def where(pointer: Pointer) -> str:
-    out = ""
-    for part in pointer:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "document"
+    return path_text(pointer)
 
 
 def _at(doc: YamlDocument, pointer: Pointer, message: str) -> Problem:
     key = bool(pointer) and isinstance(pointer[-1], str)
     return doc.problem(pointer, f"{where(pointer)}: {message}", key=key)
-
-
-_PATTERN_TEXT = {
-    DATE_PATTERN: "expected a date written YYYY-MM-DD",
-    SHA256_PATTERN: "expected a SHA-256 digest: 64 lowercase hexadecimal digits",
-    ID_PATTERN: "expected an id of lowercase letters, digits and '-'",
-    "^[A-Z]{2}$": "expected an ISO 3166-1 alpha-2 country code such as DE or US",
-}
-
-_TYPE_TEXT = {
-    "object": "a mapping",
-    "array": "a list",
-    "string": "a string",
-    "integer": "an integer",
-    "boolean": "true or false",
-    "null": "null",
-}
-
-
-def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError) -> Iterator[Problem]:
-    ptr: Pointer = tuple(err.absolute_path)
-    v: Any = err.validator
-    inst: Any = err.instance
-    expected: Any = err.validator_value
-    schema: Any = err.schema
-    if v == "required":
-        missing = [r for r in expected if isinstance(inst, dict) and r not in inst]
-        for name in missing:
-            reason = ""
-            if err.relative_schema_path and "then" in err.relative_schema_path:
-                reason = f" (needed when mechanism is {inst.get('mechanism')})"
-            yield _at(doc, ptr, f"missing required field '{name}'{reason}")
-    elif v == "additionalProperties":
-        known = list((schema.get("properties") or {}).keys())
-        for name in inst:
-            if name in known:
-                continue
-            close = difflib.get_close_matches(str(name), known, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(known)})"
-            key_ptr = (*ptr, str(name))
-            yield doc.problem(key_ptr, f"{where(key_ptr)}: unknown field '{name}'{hint}", key=True)
-    elif v == "enum":
-        options = ", ".join(str(o) for o in expected)
-        yield _at(doc, ptr, f"'{inst}' is not one of: {options}")
-    elif v == "const":
-        yield _at(doc, ptr, f"must be {expected!r}")
-    elif v == "pattern":
-        text = _PATTERN_TEXT.get(str(expected), f"must match {expected}")
-        yield _at(doc, ptr, f"{text}, got {inst!r}")
-    elif v == "type":
-        wanted = expected
-        names = [wanted] if isinstance(wanted, str) else list(wanted)
-        text = " or ".join(_TYPE_TEXT.get(n, n) for n in names)
-        yield _at(doc, ptr, f"expected {text}, got {kind_of(inst)}")
-    elif v in ("oneOf", "anyOf"):
-        yield _at(doc, ptr, f"expected a date written YYYY-MM-DD or null, got {inst!r}")
-    elif v == "minItems":
-        yield _at(doc, ptr, f"must list at least {expected} item(s)")
-    elif v in ("minLength", "minProperties"):
-        yield _at(doc, ptr, "must not be empty")
-    elif v == "uniqueItems":
-        yield _at(doc, ptr, "lists the same item twice")
-    elif v in ("minimum", "maximum"):
-        yield _at(doc, ptr, f"{inst!r} is out of range (SCC modules are 1 to 4)")
-    else:
-        yield _at(doc, ptr, err.message)
 
 
 # --- checks beyond the schema ---------------------------------------------------------------

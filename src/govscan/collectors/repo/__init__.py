@@ -24,7 +24,10 @@ from govscan.errors import UsageError
 from govscan.fileread import DEFAULT_MAX_FILE_SIZE, HCL_SIZE_DIVISOR, PLAN_SIZE_FACTOR, read_in_tree
 from govscan.model import CollectionError, Location, Resource, ResourceRef, Target
 
-CODE_TYPES = ("aws.*", "github.*", "terraform.*", "docker.*")
+CODE_TYPES = ("aws.*", "azure.*", "gcp.*", "github.*", "terraform.*", "docker.*")
+TERRAFORM_PROVIDERS = ("aws.", "azure.", "gcp.")
+"""Prefixes of the types Terraform code is normalised into: a file that does not parse
+leaves each of them unjudged."""
 
 
 class RepoCollector(Collector):
@@ -187,7 +190,7 @@ class RepoCollector(Collector):
 
     def _terraform(self, tf_files: list[Path], wanted: frozenset[str]) -> Iterator[Item]:
         from govscan.collectors.repo.identity import code_id, location, placement, root_name
-        from govscan.collectors.repo.normalize_aws import normalise
+        from govscan.collectors.repo.normalize import normalise, provider_of
         from govscan.collectors.repo.suppressions import parse_suppressions
         from govscan.collectors.repo.terraform import load_module, module_dirs
 
@@ -201,7 +204,7 @@ class RepoCollector(Collector):
                 yield CollectionError(
                     "repo",
                     f"{path}:{line}:{col}: {message}",
-                    tuple(sorted(t for t in wanted if t.startswith("aws."))),
+                    tuple(sorted(t for t in wanted if t.startswith(TERRAFORM_PROVIDERS))),
                     operation=f"parse:{path}",
                 )
             for tf, rtype, data, unknown in normalise(module.resources):
@@ -216,9 +219,14 @@ class RepoCollector(Collector):
                     # What the dynamic blocks would add is open: no field holds a value
                     # a test could read, not even for presence.
                     data = {k: v for k, v in data.items() if k not in partial}
-                region, no_region = placement(tf, rtype, data)
+                provider = provider_of(rtype)
+                if provider == "aws":
+                    region, no_region = placement(tf, rtype, data)
+                else:
+                    # Azure and Google resources name their own location.
+                    region, no_region = str(data.get("region") or ""), {}
                 yield Resource(
-                    ref=ResourceRef(rtype, rid, rid, "aws", "", region, location(tf)),
+                    ref=ResourceRef(rtype, rid, rid, provider, "", region, location(tf)),
                     data={"name": data.pop("name", None) or rid, **data},
                     suppressions=sup,
                     origin="code",
