@@ -27,6 +27,7 @@ TOP_KEYS = {
     "sarif_include_passes",
     "sign_key",
     "strict_unknown",
+    "history",
     "targets",
 }
 
@@ -93,6 +94,10 @@ _SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "as_of": (lambda v: type(v) is date or isinstance(v, str), "a date (YYYY-MM-DD)"),
     "lang": (lambda v: v in ("en", "de"), "en or de"),
     "sign_key": (lambda v: isinstance(v, str), "a file name"),
+    "history": (
+        lambda v: v is True or (isinstance(v, str) and bool(v.strip())),
+        "true or a database file or URL",
+    ),
 }
 
 
@@ -169,5 +174,15 @@ def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> d
         "strict_unknown": flags["strict_unknown"]
         if flags.get("strict_unknown") is not None
         else config.get("strict_unknown"),
+        "history": flags.get("history") or _history(config.get("history"), rel),
         "targets": targets,
     }
+
+
+def _history(value: Any, rel: Callable[[Any], Any]) -> str | None:
+    """``history: true`` is the default history; a path is relative to govscan.yaml."""
+    if value is True:
+        return "default"
+    if isinstance(value, str) and value.strip():
+        return value if "://" in value else str(rel(value))
+    return None

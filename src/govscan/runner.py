@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 # Re-exported: the one content hash lives in its own module.
 from govscan.canonical import content_hash as content_hash
-from govscan.errors import CollectorError, ExitCode, UsageError, ValidationError
+from govscan.errors import CollectorError, ExitCode, StorageError, UsageError, ValidationError
+from govscan.fingerprint import ENV_KEY
+from govscan.history.appending import append_scan, open_history
 from govscan.model import Control, Policy, Result, ResultSet, ScanResult, Severity, Status
 
 if TYPE_CHECKING:
@@ -47,6 +49,8 @@ class ScanConfig:
     redact: bool = True
     """Pseudonymise personal data (user names, e-mail addresses) in the bundle."""
     strict_unknown: bool = False
+    history: str | None = None
+    """A history to append the run to (``default``, a path or a URL); None: none."""
     """Results undetermined before apply make the run incomplete (exit 3)."""
 
 
@@ -62,6 +66,8 @@ class ScanOutcome:
     per_run_fingerprints: bool = False
     """Cloud resources were judged without a persistent fingerprint key: their
     findings' fingerprints will differ in the next run."""
+    history_note: str = ""
+    """What became of appending to the history (recorded as run N, or why not)."""
 
 
 def load_catalog(
@@ -248,25 +254,72 @@ def exit_code_for(
 
 def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = None) -> ScanOutcome:
     from govscan.catalog.renames import note_renames
-    from govscan.evidence.outdir import claim_output_dir
 
     controls, policy, overridden, renamed = _load_catalog(
         config.controls_dirs, config.policy, config.policy_dirs, config.params
     )
     noted: set[str] = set()
     note_renames(renamed, noted)
+    # Opened before collecting: a history that cannot be reached stops the run at once.
+    history = open_history(config.history) if config.history is not None else None
+    try:
+        fingerprint_key = os.environ.get(ENV_KEY, "").strip() or (
+            history.fingerprint_key() if history else None
+        )
+        return _run(
+            config,
+            controls,
+            policy,
+            overridden,
+            renamed,
+            noted,
+            history,
+            fingerprint_key,
+            on_progress,
+        )
+    finally:
+        if history is not None:
+            history.close()
+
+
+def _run(
+    config: ScanConfig,
+    controls: Sequence[Control],
+    policy: Policy,
+    overridden: Mapping[str, tuple[str, str]],
+    renamed: Mapping[str, str],
+    noted: set[str],
+    history: Any,
+    fingerprint_key: str | None,
+    on_progress: Callable[[int, int], None] | None,
+) -> ScanOutcome:
+    from govscan.catalog.renames import note_renames
+    from govscan.evidence.outdir import claim_output_dir
+
     # Claimed before collecting: a directory govscan may not replace stops the run
     # with nothing scanned, and a second run into the same place fails at once.
     with claim_output_dir(config.output_dir) as out:
         targets = {**config.targets, "exclude_paths": out.excluded}
         collectors = build_collectors(targets)
         in_code: dict[str, str] = {}
-        scan = _scan_into(config, controls, policy, collectors, out.staging, on_progress, in_code)
+        scan = _scan_into(
+            config, controls, policy, collectors, out.staging, on_progress, in_code, fingerprint_key
+        )
         out.commit()
     note_renames(in_code, noted)
     code = exit_code_for(scan, config.fail_on, config.strict_unknown)
     per_run = scan.run.fingerprints == "per-run" and any(c.origin == "cloud" for c in collectors)
-    return ScanOutcome(scan, config.output_dir, code, overridden, {**renamed, **in_code}, per_run)
+    note = ""
+    if history is not None:
+        try:
+            note = append_scan(history, scan, int(code), config.output_dir)
+        except StorageError as exc:
+            # The bundle is written: nothing is lost, the run is incomplete.
+            code = max(code, ExitCode.INCOMPLETE)
+            note = f"{exc}; the bundle is complete in {config.output_dir}"
+    return ScanOutcome(
+        scan, config.output_dir, code, overridden, {**renamed, **in_code}, per_run, note
+    )
 
 
 def _scan_into(
@@ -277,6 +330,7 @@ def _scan_into(
     out_dir: Path,
     on_progress: Callable[[int, int], None] | None,
     renamed: dict[str, str] | None = None,
+    fingerprint_key: str | None = None,
 ) -> ScanResult:
     """Collect, judge and write the whole bundle into ``out_dir`` (a fresh directory);
     old control ids inline suppressions name are added to ``renamed``."""
@@ -297,7 +351,9 @@ def _scan_into(
         policy_hash=policy_hash(policy),
         # Without a persistent key cloud fingerprints hold for this run only; the run
         # metadata says which (``fingerprints``).
-        fingerprints=Fingerprinter.from_environment(os.environ),
+        fingerprints=Fingerprinter.from_secret(fingerprint_key)
+        if fingerprint_key
+        else Fingerprinter.per_run(),
     )
     redactor = None
     if config.redact:

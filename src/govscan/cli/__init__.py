@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 
 # Imported after ``cli`` exists: each module only defines its commands.
-from govscan.cli import bundles, catalog, collectors, controltests, scan  # noqa: E402
+from govscan.cli import bundles, catalog, collectors, controltests, history, scan  # noqa: E402
 
 for _command in (
     scan.scan,
@@ -112,6 +112,7 @@ for _command in (
     collectors.demo,
     collectors.permissions,
     controltests.test_controls,
+    history.history,
 ):
     cli.add_command(_command)
 

@@ -174,6 +174,15 @@ def _load_config(path: Path | None) -> dict[str, Any]:
     type=click.Path(path_type=Path),
     help="Ed25519 private key (PEM) to sign the manifest; or GOVSCAN_SIGNING_KEY.",
 )
+@click.option(
+    "--history",
+    is_flag=False,
+    flag_value="default",
+    default=None,
+    metavar="[URL]",
+    help="Append the run to a history: alone the per-user SQLite file (or "
+    "GOVSCAN_HISTORY), else a file path or postgresql://... URL.",
+)
 def scan(config_path: Path | None, **opts: Any) -> None:
     """Scan the given targets and write the evidence bundle and reports."""
     from govscan import runner
@@ -203,9 +212,12 @@ def scan(config_path: Path | None, **opts: Any) -> None:
         sign_key_pem=sign_key,
         redact=merged.get("redact") is not False,
         strict_unknown=merged.get("strict_unknown") is True,
+        history=merged.get("history"),
     )
     outcome = _with_progress(lambda cb: runner.run(config, on_progress=cb))
     print_summary(outcome)
+    if outcome.history_note:
+        click.echo(outcome.history_note, err=True)
     sys.exit(int(outcome.exit_code))
 
 

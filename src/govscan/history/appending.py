@@ -1,0 +1,30 @@
+"""What a scan does with a history: open it first, append the run last.
+
+SQLAlchemy and Alembic are imported only when a history is used: every other scan
+starts without them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from govscan.model import ScanResult
+
+if TYPE_CHECKING:
+    from govscan.history.store import HistoryStore
+
+
+def open_history(value: str) -> HistoryStore:
+    """The history ``--history VALUE`` names, schema up to date (StorageError if not)."""
+    from govscan.history.location import resolve
+    from govscan.history.store import open_store
+
+    return open_store(resolve(value))
+
+
+def append_scan(history: HistoryStore, scan: ScanResult, exit_code: int, bundle: Path) -> str:
+    """Append the run written to ``bundle``; returns the line the CLI shows."""
+    from govscan.history.record import finding_states, run_record
+
+    number = history.append(run_record(scan, exit_code, bundle), list(finding_states(scan)))
+    return f"history: recorded as run {number} in {history.location.shown}"
