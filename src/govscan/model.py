@@ -143,6 +143,19 @@ class CollectionError:
 
 
 @dataclass(frozen=True)
+class NotApplicableScope:
+    """A scope that cannot hold resources of some types (a GCP project where their API
+    is not enabled): every control on those types is ``not_applicable`` there, with
+    ``reason``, instead of being silently absent."""
+
+    collector: str
+    resource_types: tuple[str, ...]
+    account: str
+    reason: str
+    region: str = ""
+
+
+@dataclass(frozen=True)
 class ParamRef:
     """A value in a check taken from a policy parameter."""
 

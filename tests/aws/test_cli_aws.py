@@ -12,7 +12,7 @@ from govscan.cli import cli
 
 
 def test_permissions_prints_a_least_privilege_policy() -> None:
-    result = CliRunner().invoke(cli, ["permissions", "--policy", "baseline"])
+    result = CliRunner().invoke(cli, ["permissions", "--collector", "aws", "--policy", "baseline"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     (statement,) = doc["Statement"]

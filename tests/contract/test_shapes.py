@@ -34,6 +34,10 @@ NEVER_PRODUCED = {
 }
 """Documented fields no source below ever emits, each with the reason."""
 
+LIVE_ELSEWHERE = ("azure.", "gcp.")
+"""Types whose live collectors are tested against their own test servers (tests/azure,
+tests/gcp): that every documented field is produced is checked there, not here."""
+
 
 def violations(resources: Iterable[Resource]) -> list[str]:
     out = []
@@ -96,7 +100,9 @@ def test_the_documented_fields_that_no_source_produces(
 ) -> None:
     produced = {(r.type, name) for r in (*estate, *code, *registry) for name in r.data}
     produced |= {(r.type, name) for r in (*estate, *code) for name in r.unavailable}
-    documented = {(t, f) for t, spec in TYPES.items() for f in spec.fields}
+    documented = {
+        (t, f) for t, spec in TYPES.items() for f in spec.fields if not t.startswith(LIVE_ELSEWHERE)
+    }
     assert documented - produced == NEVER_PRODUCED
 
 

@@ -9,7 +9,7 @@ import sys
 import textwrap
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -156,13 +156,25 @@ def _register(names: list[str], cls: type[Collector]) -> None:
 
 
 def test_an_installed_collector_replaces_the_placeholder_of_its_name(
-    registered: list[str],
+    registered: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert declared()["azure"].placeholder
-    real = _declaring("azure", CollectorOption("azure", "--azure", kind="switch", target=True))
+    import govscan.collectors.declared as declared_module
+    from govscan.collectors.placeholders import _Placeholder
+
+    class LedgerPlaceholder(_Placeholder):
+        name: ClassVar[str] = "ledger"
+        options: ClassVar[tuple[CollectorOption, ...]] = (
+            CollectorOption("ledger", "--ledger", kind="switch", target=True),
+        )
+
+    monkeypatch.setattr(declared_module, "PLACEHOLDERS", (LedgerPlaceholder,))
+    assert declared()["ledger"].placeholder
+    real = _declaring("ledger", CollectorOption("ledger", "--ledger", kind="switch", target=True))
     _register(registered, real)
-    assert declared()["azure"] is real
-    assert list(declared())[:3] == ["aws", "azure", "fake"]  # clouds by name, then code
+    assert declared()["ledger"] is real
+    names = list(declared())
+    assert names[:2] == ["aws", "azure"]  # clouds by name, then code
+    assert names.index("ledger") < names.index("repo")
 
 
 def test_a_collector_taking_anothers_flag_or_block_is_skipped(

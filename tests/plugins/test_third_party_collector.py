@@ -130,4 +130,5 @@ def test_permissions_of_the_plugin_and_a_choice_between_two(world: Path) -> None
     assert json.loads(proc.stdout) == {"role": "widget-reader", "grants": ["widgets.read.sealed"]}
     both = _govscan(world, *args)
     assert both.returncode == 2
-    assert "say which collector's grant to print: --collector (aws, widgets)" in both.stderr
+    assert "say which collector's grant to print: --collector (aws, azure" in both.stderr
+    assert "widgets)" in both.stderr

@@ -97,6 +97,22 @@ class JurisdictionTables:
         be placed."""
         return _resolve(self, provider, location)
 
+    def secondary(self, provider: str, location: str) -> str | None:
+        """The region a provider keeps the geo-redundant copy of ``location``'s data in
+        (Azure's region pairs); None for a region published without a pair,
+        ``UnknownLocation`` for a region the pairs table does not classify."""
+        key = location.lower().replace(" ", "")
+        pairs = self.table(provider).get("pairs")
+        pairs = pairs if isinstance(pairs, Mapping) else {}
+        secondaries = pairs.get("secondary")
+        found = secondaries.get(key) if isinstance(secondaries, Mapping) else None
+        if isinstance(found, str):
+            return found
+        unpaired = pairs.get("unpaired")
+        if isinstance(unpaired, list) and key in unpaired:
+            return None
+        raise UnknownLocation(f"no region pair known for {provider} location '{location}'")
+
 
 @cache
 def packaged_tables() -> JurisdictionTables:
@@ -106,6 +122,11 @@ def packaged_tables() -> JurisdictionTables:
 
 def _table(provider: str) -> Mapping[str, Any]:
     return packaged_tables().table(provider)
+
+
+def secondary_location(provider: str, location: str) -> str | None:
+    """The paired region of ``location`` in the packaged tables (see ``secondary``)."""
+    return packaged_tables().secondary(provider, location)
 
 
 def table_as_of(provider: str) -> str:
@@ -177,17 +198,47 @@ def _resolve(tables: JurisdictionTables, provider: str, location: str | None) ->
             raise UnknownLocation(f"unknown azure location '{name}'")
         return _make("azure", key, [entry[0]])
     if provider == "gcp":
-        multi = table.get("multi", {})
-        if name.upper() in multi:
-            return _make("gcp", name.upper(), multi[name.upper()])
-        region = name.lower()
-        entry = table.get("regions", {}).get(region)
-        if entry is None and region.count("-") == 2:
-            entry = table.get("regions", {}).get(region.rsplit("-", 1)[0])  # a zone
-        if entry is None:
-            raise UnknownLocation(f"unknown gcp location '{name}'")
-        return _make("gcp", region, [entry[0]])
+        return _gcp(table, name)
     raise UnknownLocation(f"no jurisdiction table for provider '{provider}'")
+
+
+def _gcp(table: Mapping[str, Any], name: str) -> Jurisdiction:
+    """A GCP location, or a value of the ``gcp.resourceLocations`` constraint:
+    ``in:<group>`` stands for every location of the group, ``is:<location>`` for
+    that location."""
+    value = name[3:] if name.startswith("is:") else name
+    if not value.startswith("in:"):
+        return _gcp_location(table, value)
+    group = value[3:]
+    members = table.get("value_groups", {}).get(group)
+    if isinstance(members, list):
+        countries = [c for m in members for c in _gcp_location(table, str(m)).countries]
+        return _make("gcp", value, countries)
+    region = group.removesuffix("-locations")
+    if region != group and region in table.get("regions", {}):
+        return _gcp_location(table, region)  # one region and its zones
+    raise UnknownLocation(f"unknown gcp value group '{value}': its locations are not known")
+
+
+def _gcp_location(table: Mapping[str, Any], name: str) -> Jurisdiction:
+    """A region; a zone is placed as its region (``europe-west3-a``: ``europe-west3``);
+    a multi- or dual-region by all its countries; ``global`` by every region's."""
+    multi = table.get("multi", {})
+    if name.upper() in multi:
+        return _make("gcp", name.upper(), multi[name.upper()])
+    regions = table.get("regions", {})
+    key = name.lower()
+    if key in table.get("global", ()):
+        return _make("gcp", key, [entry[0] for entry in regions.values()])
+    zone = _GCP_ZONE.fullmatch(key)
+    region = zone.group(1) if zone and zone.group(1) in regions else key
+    entry = regions.get(region)
+    if entry is None:
+        raise UnknownLocation(f"unknown gcp location '{name}'")
+    return _make("gcp", region, [entry[0]])
+
+
+_GCP_ZONE = re.compile(r"([a-z]+-[a-z]+[0-9]+)-[a-z]")
 
 
 def allowed(

@@ -20,7 +20,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from govscan.model import ApiCall, CollectionError, Resource, ResourceTypeSpec, Target
+from govscan.model import (
+    ApiCall,
+    CollectionError,
+    NotApplicableScope,
+    Resource,
+    ResourceTypeSpec,
+    Target,
+)
 
 
 @dataclass(frozen=True)
@@ -47,13 +54,14 @@ class CollectionPlan:
         return not fields or any(f in wanted for f in fields)
 
 
-Item = Resource | CollectionError
+Item = Resource | CollectionError | NotApplicableScope
 
-OptionKind = Literal["switch", "text", "list", "path", "paths", "int", "size"]
+OptionKind = Literal["switch", "text", "list", "path", "paths", "int", "size", "mapping"]
 """How an option is read: ``switch`` on/off; ``text`` one string; ``list`` comma-separated
 on the command line, a list (or comma-separated string) in the file; ``path`` a file
 or folder, relative to ``govscan.yaml`` when given there; ``paths`` several of them
-(the flag repeatable); ``int`` a positive whole number; ``size`` bytes such as ``20 MiB``."""
+(the flag repeatable); ``int`` a positive whole number; ``size`` bytes such as ``20 MiB``;
+``mapping`` names to strings, in the file only (``endpoints: {api: URL}``)."""
 
 
 @dataclass(frozen=True)

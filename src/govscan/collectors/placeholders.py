@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from govscan.collectors.interface import CollectionPlan, Collector, CollectorOption, Item
+from govscan.collectors.interface import CollectionPlan, Collector, Item
 
 log = logging.getLogger(__name__)
 
@@ -35,36 +35,4 @@ class _Placeholder(Collector):
         return iter(())
 
 
-class AzurePlaceholder(_Placeholder):
-    name: ClassVar[str] = "azure"
-    title: ClassVar[str] = "Azure"
-    sdk_loggers: ClassVar[tuple[str, ...]] = ("azure",)
-    options: ClassVar[tuple[CollectorOption, ...]] = (
-        CollectorOption("azure", "--azure", kind="switch", target=True, help="Scan Azure."),
-        CollectorOption(
-            "azure_subscriptions",
-            "--azure-subscriptions",
-            "subscriptions",
-            kind="list",
-            help="Comma-separated subscription ids.",
-        ),
-    )
-
-
-class GcpPlaceholder(_Placeholder):
-    name: ClassVar[str] = "gcp"
-    title: ClassVar[str] = "Google Cloud"
-    sdk_loggers: ClassVar[tuple[str, ...]] = ("google",)
-    options: ClassVar[tuple[CollectorOption, ...]] = (
-        CollectorOption("gcp", "--gcp", kind="switch", target=True, help="Scan Google Cloud."),
-        CollectorOption(
-            "gcp_projects",
-            "--gcp-projects",
-            "projects",
-            kind="list",
-            help="Comma-separated project ids.",
-        ),
-    )
-
-
-PLACEHOLDERS: tuple[type[Collector], ...] = (AzurePlaceholder, GcpPlaceholder)
+PLACEHOLDERS: tuple[type[Collector], ...] = ()

@@ -47,6 +47,12 @@ _KINDS: dict[OptionKind, tuple[Callable[[Any], bool], str]] = {
         "a whole number above 0",
     ),
     "size": (_size, "a size such as 10485760 or '20 MiB'"),
+    "mapping": (
+        lambda v: (
+            isinstance(v, dict) and all(isinstance(k, str) and _text(x) for k, x in v.items())
+        ),
+        "a mapping of names to strings",
+    ),
 }
 
 

@@ -29,6 +29,7 @@ from govscan.model import (
     ApiCall,
     CollectionError,
     Control,
+    NotApplicableScope,
     Policy,
     Resource,
     ResourceRef,
@@ -73,6 +74,7 @@ class _State:
     errors: list[CollectionError] = field(default_factory=list)
     seen_types: set[tuple[str, str]] = field(default_factory=set)
     """(resource type, origin) pairs for which at least one resource arrived."""
+    not_applicable: list[NotApplicableScope] = field(default_factory=list)
 
 
 def _error_results(
@@ -166,6 +168,42 @@ def _not_applicable(
     return out
 
 
+def _scope_results(
+    controls: Sequence[Control], scopes: Sequence[NotApplicableScope]
+) -> list[Result]:
+    """One ``not_applicable`` result per (control, scope) that cannot hold its type."""
+    out: list[Result] = []
+    seen: set[tuple[str, str]] = set()
+    for sc in scopes:
+        for c in controls:
+            if c.resource not in sc.resource_types:
+                continue
+            scope = ":".join([sc.collector, sc.account or "*", sc.region or "*", c.resource])
+            if (c.id, scope) in seen:
+                continue
+            seen.add((c.id, scope))
+            out.append(
+                Result(
+                    control_id=c.id,
+                    title=c.title,
+                    severity=c.severity,
+                    status=Status.NOT_APPLICABLE,
+                    resource=ResourceRef(
+                        type=c.resource,
+                        id=scope,
+                        name=f"(no {c.resource}: {sc.reason})",
+                        provider=sc.collector,
+                        account=sc.account,
+                        region=sc.region,
+                    ),
+                    frameworks=c.frameworks,
+                    message=sc.reason,
+                    fingerprint=code_fingerprint(c.id, "", scope),
+                )
+            )
+    return out
+
+
 def _collector_failed(col: Collector, plan: Any, exc: Exception) -> list[CollectionError]:
     # A collector bug must not cost the results others already produced.
     # One line for the user; the traceback is for a bug report (-vv).
@@ -227,6 +265,9 @@ def run_scan(
         if isinstance(item, CollectionError):
             state.errors.append(item)
             return
+        if isinstance(item, NotApplicableScope):
+            state.not_applicable.append(item)
+            return
         if not isinstance(item, Resource):
             log.warning("collector produced %r, ignored", type(item).__name__)
             return
@@ -258,7 +299,11 @@ def run_scan(
     }
     for r in _error_results(controls, state.errors, collector_types):
         emit(r)
-    for r in _not_applicable(controls, state, [p.collector for p in plans], errored):
+    for r in _scope_results(controls, state.not_applicable):
+        emit(r)
+    # A type whose absence a scope already explained needs no "none found" result.
+    explained = errored | {t for sc in state.not_applicable for t in sc.resource_types}
+    for r in _not_applicable(controls, state, [p.collector for p in plans], explained):
         emit(r)
 
     targets: list[Target] = []

@@ -85,7 +85,7 @@ Their values are pseudonymised whatever they look like, and wherever else they o
 INLINE_OWNER = "inline"
 """The owner of an inline suppression: the code's author, not named by govscan."""
 
-USER_TYPES = frozenset({"aws.iam.user"})
+USER_TYPES = frozenset({"aws.iam.user", "azure.entra.user"})
 """Resource types whose name is a person's account name."""
 
 

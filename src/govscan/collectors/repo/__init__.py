@@ -20,14 +20,18 @@ from govscan.collectors.interface import (
 )
 from govscan.collectors.repo.files import SKIP_DIRS as SKIP_DIRS
 from govscan.collectors.repo.files import is_dockerfile, isolated, skipped_error, walk
+from govscan.collectors.repo.tfitems import (
+    TERRAFORM_PROVIDERS,
+    bad_suppression,
+    plan_items,
+    terraform_items,
+)
 from govscan.errors import UsageError
-from govscan.fileread import DEFAULT_MAX_FILE_SIZE, HCL_SIZE_DIVISOR, PLAN_SIZE_FACTOR, read_in_tree
-from govscan.model import CollectionError, Location, Resource, ResourceRef, Target
+from govscan.fileread import DEFAULT_MAX_FILE_SIZE, HCL_SIZE_DIVISOR, read_in_tree
+from govscan.model import Location, Resource, ResourceRef, Target
 
 CODE_TYPES = ("aws.*", "azure.*", "gcp.*", "github.*", "terraform.*", "docker.*")
-TERRAFORM_PROVIDERS = ("aws.", "azure.", "gcp.")
-"""Prefixes of the types Terraform code is normalised into: a file that does not parse
-leaves each of them unjudged."""
+_TERRAFORM_TYPES = (*TERRAFORM_PROVIDERS, "terraform.")  # what Terraform is read for
 
 
 class RepoCollector(Collector):
@@ -78,11 +82,11 @@ class RepoCollector(Collector):
         self.root = root.resolve()
         self.max_file_size = max_file_size
         # The HCL parser needs about 150 bytes of memory per byte of Terraform source.
-        self._hcl_bytes = max_file_size // HCL_SIZE_DIVISOR
+        self.hcl_bytes = max_file_size // HCL_SIZE_DIVISOR
         self.exclude = exclude
         self.var_files = var_files
         self._actions: list[str] = []
-        self._tf_sources: set[str] = set()
+        self.tf_sources: set[str] = set()
         self.skip: frozenset[str] = frozenset()
         """Directories (relative to ``root``) never walked: the run's own output."""
 
@@ -120,7 +124,7 @@ class RepoCollector(Collector):
                     # HashiCorp's own providers talk to a cloud's API (covered by that
                     # cloud's agreement) or work locally; others are third-party services.
                     "terraform_providers": sorted(
-                        s for s in self._tf_sources if not s.startswith("hashicorp/")
+                        s for s in self.tf_sources if not s.startswith("hashicorp/")
                     ),
                 },
             )
@@ -135,16 +139,16 @@ class RepoCollector(Collector):
         wanted = plan.resource_types
         # Each file (each root module for Terraform) is collected on its own: one
         # that fails is one error naming it, never the loss of the others.
-        if any(t.startswith(("aws.", "terraform.")) for t in wanted):
-            code = tuple(sorted(t for t in wanted if t.startswith(("aws.", "terraform."))))
+        if any(t.startswith(_TERRAFORM_TYPES) for t in wanted):
+            code = tuple(sorted(t for t in wanted if t.startswith(_TERRAFORM_TYPES)))
             tf_files = [f for f in files if f.suffix == ".tf" or f.name.endswith(".tf.json")]
-            for d in module_dirs(self.root, tf_files, self._hcl_bytes):
+            for d in module_dirs(self.root, tf_files, self.hcl_bytes):
                 mine = [f for f in tf_files if f.parent == d]
-                yield from isolated(self._terraform(mine, wanted), self._rel(d), code)
+                yield from isolated(terraform_items(self, mine, wanted), self._rel(d), code)
             for f in files:
                 # Terraform reads *.tf.json and *.tfvars.json itself; no plan is named so.
                 if f.suffix == ".json" and not f.name.endswith((".tf.json", ".tfvars.json")):
-                    yield from isolated(self._plans([f], wanted), self._rel(f), code)
+                    yield from isolated(plan_items(self, [f], wanted), self._rel(f), code)
         if any(t.startswith("github.workflow") for t in wanted):
             gha = tuple(sorted(t for t in wanted if t.startswith("github.workflow")))
             for f in files:
@@ -158,7 +162,7 @@ class RepoCollector(Collector):
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def _read(self, path: Path, factor: int = 1) -> bytes:
+    def read(self, path: Path, factor: int = 1) -> bytes:
         """A repository file, read only inside the tree and up to the size limit."""
         return read_in_tree(self.root, path, self.max_file_size * factor)
 
@@ -168,11 +172,11 @@ class RepoCollector(Collector):
 
         for path in paths:
             rel = path.relative_to(self.root).as_posix()
-            text = self._read(path).decode("utf-8", errors="replace")
+            text = self.read(path).decode("utf-8", errors="replace")
             lines = text.splitlines()
             sup, missing = parse_suppressions((i + 1, t) for i, t in enumerate(lines) if "#" in t)
             for line in missing:
-                yield _bad_suppression(rel, line, "docker.dockerfile")
+                yield bad_suppression(rel, line, "docker.dockerfile")
             yield Resource(
                 ref=ResourceRef(
                     "docker.dockerfile",
@@ -185,82 +189,6 @@ class RepoCollector(Collector):
                 suppressions=sup,
                 origin="code",
             )
-
-    # --- Terraform ---------------------------------------------------------------------
-
-    def _terraform(self, tf_files: list[Path], wanted: frozenset[str]) -> Iterator[Item]:
-        from govscan.collectors.repo.identity import code_id, location, placement, root_name
-        from govscan.collectors.repo.normalize import normalise, provider_of
-        from govscan.collectors.repo.suppressions import parse_suppressions
-        from govscan.collectors.repo.terraform import load_module, module_dirs
-
-        for directory in module_dirs(self.root, tf_files, self._hcl_bytes):
-            module = load_module(
-                self.root, directory, var_files=self.var_files, max_bytes=self._hcl_bytes
-            )
-            root = root_name(self.root, directory)
-            self._tf_sources |= module.sources
-            for path, line, col, message in module.errors:
-                yield CollectionError(
-                    "repo",
-                    f"{path}:{line}:{col}: {message}",
-                    tuple(sorted(t for t in wanted if t.startswith(TERRAFORM_PROVIDERS))),
-                    operation=f"parse:{path}",
-                )
-            for tf, rtype, data, unknown in normalise(module.resources):
-                if rtype not in wanted:
-                    continue
-                sup, missing = parse_suppressions(tf.block.comments)
-                for line in missing:
-                    yield _bad_suppression(tf.path, line, rtype)
-                rid = code_id(root, tf.address)
-                partial = _unexpanded(tf, data)
-                if partial:
-                    # What the dynamic blocks would add is open: no field holds a value
-                    # a test could read, not even for presence.
-                    data = {k: v for k, v in data.items() if k not in partial}
-                provider = provider_of(rtype)
-                if provider == "aws":
-                    region, no_region = placement(tf, rtype, data)
-                else:
-                    # Azure and Google resources name their own location.
-                    region, no_region = str(data.get("region") or ""), {}
-                yield Resource(
-                    ref=ResourceRef(rtype, rid, rid, provider, "", region, location(tf)),
-                    data={"name": data.pop("name", None) or rid, **data},
-                    suppressions=sup,
-                    origin="code",
-                    unknown={**unknown, **partial, **no_region},
-                )
-            if "terraform.provider" in wanted:
-                for p in module.providers:
-                    yield _provider(p, root)
-            if "terraform.located_resource" in wanted:
-                yield from _located(module.resources, root)
-
-    def _plans(self, paths: list[Path], wanted: frozenset[str]) -> Iterator[Item]:
-        from govscan.collectors.repo.identity import code_id, plan_region
-        from govscan.collectors.repo.normalize_aws import normalise
-        from govscan.collectors.repo.tfplan import load_plan
-
-        for path in paths:
-            rel = path.relative_to(self.root).as_posix()
-            loaded = load_plan(self._read(path, PLAN_SIZE_FACTOR), rel)
-            if loaded is None:
-                continue
-            resources, providers = loaded
-            region, fields, no_region = plan_region(providers)
-            for res, rtype, data, unknown in normalise(resources):  # type: ignore[arg-type]
-                if rtype not in wanted:
-                    continue
-                rid = code_id(rel, res.address)
-                at = Location(rel, res.block.line)
-                yield Resource(
-                    ref=ResourceRef(rtype, rid, rid, "aws", "", region, at),
-                    data={"name": data.pop("name", None) or rid, **data, **fields},
-                    origin="code",
-                    unknown={**unknown, **no_region},
-                )
 
     # --- GitHub ------------------------------------------------------------------------
 
@@ -303,97 +231,3 @@ class RepoCollector(Collector):
             },
             origin="code",
         )
-
-
-def _bad_suppression(path: str, line: int, rtype: str) -> CollectionError:
-    return CollectionError(
-        "repo",
-        f"{path}:{line}: govscan:ignore needs a reason after the control id; "
-        "the suppression is not applied",
-        (rtype,),
-        operation=f"suppression:{path}:{line}",
-        fields=("suppression",),
-    )
-
-
-def _located(resources: list[Any], root: str) -> Iterator[Resource]:
-    """Azure and Google resources that name their own location (``location``/``region``)."""
-    from govscan.collectors.repo.hcl import Unknown
-    from govscan.collectors.repo.unknowns import reason
-
-    for tf in resources:
-        if tf.type.startswith("azurerm_"):
-            provider, arg = "azure", "location"
-        elif tf.type.startswith("google_"):
-            provider, arg = "gcp", "location" if "location" in tf.block.attrs else "region"
-        else:
-            continue
-        if arg not in tf.block.attrs:
-            continue
-        value = tf.get(arg)
-        data: dict[str, Any] = {"provider": provider, "resource_type": tf.type}
-        unknown = {}
-        if isinstance(value, str):
-            data["location"] = value
-        else:
-            unknown["location"] = (
-                reason(value) if isinstance(value, Unknown) else "the location is not a string"
-            )
-        rid = f"{root}: {tf.address}"
-        yield Resource(
-            ref=ResourceRef(
-                "terraform.located_resource",
-                rid,
-                rid,
-                provider,
-                region=value if isinstance(value, str) else "",
-                location=Location(tf.path, tf.block.line, tf.block.end_line, tf.calls),
-            ),
-            data=data,
-            unknown=unknown,
-            origin="code",
-        )
-
-
-def _provider(p: Any, root: str) -> Resource:
-    provider = {"aws": "aws", "google": "gcp", "google-beta": "gcp", "azurerm": "azure"}.get(
-        p.name, p.name
-    )
-    region = p.settings.get("region")
-    unavailable = {}
-    data: dict[str, Any] = {"provider": p.name, "alias": p.alias}
-    if provider in ("aws", "gcp"):
-        if isinstance(region, str):
-            data["region"] = region
-        else:
-            unavailable["region"] = "the region is not set statically in code"
-    return Resource(
-        ref=ResourceRef(
-            "terraform.provider",
-            f"{root}: {p.address}",
-            f"{root}: {p.address}",
-            provider,
-            region=region if isinstance(region, str) else "",
-            location=Location(p.path, p.line, p.end_line, p.calls),
-        ),
-        data=data,
-        unavailable=unavailable,
-        origin="code",
-    )
-
-
-def _unexpanded(tf: Any, data: Mapping[str, Any]) -> dict[str, str]:
-    """The fields a resource's ungenerated dynamic blocks could set (every field
-    when its instances are not known): what they would hold is unknown before
-    apply, so a control reading them reports an undetermined ``error`` instead of
-    passing on half the definition."""
-    from govscan.collectors.repo.blocks import fields_of_blocks
-
-    fields = [f for f in data if f != "name"]
-    if tf.instances_unknown:
-        return dict.fromkeys(fields, f"{tf.address}: {tf.instances_unknown}")
-    if not tf.unexpanded:
-        return {}
-    blocks = ", ".join(f'dynamic "{b}"' for b in tf.unexpanded)
-    reason = f"{blocks} iterates over a value not known before apply ({tf.path}:{tf.block.line})"
-    return dict.fromkeys(fields_of_blocks(tf.type, tuple(tf.unexpanded), fields), reason)

@@ -17,6 +17,8 @@ Normalised = tuple[Any, str, dict[str, Any], dict[str, str]]
 PROVIDERS: dict[str, tuple[str, str]] = {
     # Terraform type prefix -> (govscan provider, module that normalises it)
     "aws_": ("aws", "govscan.collectors.repo.normalize_aws"),
+    "azurerm_": ("azure", "govscan.collectors.repo.normalize_azure"),
+    "google_": ("gcp", "govscan.collectors.repo.normalize_gcp"),
 }
 """A provider is listed once its normaliser exists."""
 

@@ -1,0 +1,246 @@
+"""App Service apps, AKS clusters, container registries and Recovery Services vaults."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from govscan.collectors.azure.spec import AzureType, Ctx, Detail, Fetched, define
+from govscan.collectors.azure.types_util import (
+    dig,
+    enabled,
+    identity,
+    items,
+    lower_location,
+    obj,
+    objs,
+    others,
+    paired_region,
+    props,
+    strs,
+    tls,
+)
+
+WEB_APP = "azure.web.app"
+AKS = "azure.containerservice.cluster"
+REGISTRY = "azure.containerregistry.registry"
+RECOVERY_VAULT = "azure.recoveryservices.vault"
+
+STORAGE_CONFIG_API = "2023-04-01"
+
+
+def web_app(arm: dict[str, Any], got: Fetched) -> dict[str, Any]:
+    p = props(arm)
+    kind, has_identity = identity(arm)
+    data: dict[str, Any] = {
+        "kind": arm.get("kind"),
+        "state": p.get("state"),
+        "https_only": bool(p.get("httpsOnly")),
+        "client_cert_enabled": bool(p.get("clientCertEnabled")),
+        "public_network_access": p.get("publicNetworkAccess") or "Enabled",
+        "identity_type": kind,
+        "has_managed_identity": has_identity,
+    }
+    if "config" in got:
+        config = props(got.get("config"))
+        data["minimum_tls_version"] = tls(config.get("minTlsVersion"))
+        data["ftps_state"] = config.get("ftpsState")
+        data["http20_enabled"] = bool(config.get("http20Enabled"))
+        data["remote_debugging"] = bool(config.get("remoteDebuggingEnabled"))
+    return data
+
+
+def _addon(p: dict[str, Any], name: str) -> bool:
+    addons = obj(p.get("addonProfiles"))
+    for key, value in addons.items():
+        if str(key).lower() == name:
+            return bool(dig(value, "enabled"))
+    return False
+
+
+def cluster(arm: dict[str, Any], _: Fetched) -> dict[str, Any]:
+    p = props(arm)
+    aad = p.get("aadProfile")
+    api = obj(p.get("apiServerAccessProfile"))
+    policy = dig(p, "networkProfile", "networkPolicy")
+    return {
+        "kubernetes_version": p.get("currentKubernetesVersion") or p.get("kubernetesVersion"),
+        "rbac_enabled": p.get("enableRBAC") is not False,
+        "entra_integration": isinstance(aad, dict) and bool(aad),
+        "azure_rbac": bool(dig(aad, "enableAzureRBAC")),
+        "local_accounts_disabled": bool(p.get("disableLocalAccounts")),
+        "private_cluster": bool(api.get("enablePrivateCluster")),
+        "authorized_ip_ranges": strs(api.get("authorizedIPRanges")),
+        "network_policy": None if policy in (None, "", "none") else policy,
+        "azure_policy_enabled": _addon(p, "azurepolicy"),
+        "automatic_upgrade_channel": dig(p, "autoUpgradeProfile", "upgradeChannel"),
+        "node_pools": [
+            {
+                "name": pool.get("name"),
+                "mode": pool.get("mode"),
+                "vm_size": pool.get("vmSize"),
+                "encryption_at_host": bool(pool.get("enableEncryptionAtHost")),
+                "node_public_ip": bool(pool.get("enableNodePublicIP")),
+            }
+            for pool in objs(p.get("agentPoolProfiles"))
+        ],
+    }
+
+
+def registry(arm: dict[str, Any], got: Fetched) -> dict[str, Any]:
+    p = props(arm)
+    data: dict[str, Any] = {
+        "sku": dig(arm, "sku", "name"),
+        "login_server": p.get("loginServer"),
+        "admin_user_enabled": bool(p.get("adminUserEnabled")),
+        "anonymous_pull_enabled": bool(p.get("anonymousPullEnabled")),
+        "public_network_access": p.get("publicNetworkAccess") or "Enabled",
+        "network_default_action": dig(p, "networkRuleSet", "defaultAction") or "Allow",
+        "customer_managed_key": str(dig(p, "encryption", "status") or "").lower() == "enabled",
+    }
+    if not _premium(arm):
+        # Only Premium registries geo-replicate: the listing says enough.
+        data["replication_locations"] = []
+        data["copy_locations"] = []
+    elif "replications" in got:
+        found = [lower_location(r.get("location")) for r in items(got.get("replications"))]
+        data["replication_locations"] = [loc for loc in found if loc]
+        data["copy_locations"] = others(arm.get("location"), found)
+    return data
+
+
+def _premium(arm: Mapping[str, Any]) -> bool:
+    return str(dig(arm, "sku", "name") or "").lower() == "premium"
+
+
+def _replications(client: Any, ctx: Ctx, arm: dict[str, Any]) -> Any:
+    return client.replications.list(ctx.resource_group(arm), arm["name"])
+
+
+def _lists_redundancy(arm: Mapping[str, Any]) -> bool:
+    return bool(dig(arm, "properties", "redundancySettings", "standardTierStorageRedundancy"))
+
+
+def recovery_vault(arm: dict[str, Any], got: Fetched) -> dict[str, Any]:
+    p = props(arm)
+    if _lists_redundancy(arm):
+        listed = obj(p.get("redundancySettings"))
+        redundancy = listed.get("standardTierStorageRedundancy")
+        restore = bool(enabled(listed.get("crossRegionRestore")))
+    else:
+        config = props(got.get("storage_config"))
+        redundancy = config.get("storageType") or config.get("storageModelType")
+        restore = bool(config.get("crossRegionRestoreFlag"))
+    secondary = paired_region(arm.get("location")) if redundancy == "GeoRedundant" else None
+    soft = dig(p, "securitySettings", "softDeleteSettings", "softDeleteState")
+    data: dict[str, Any] = {
+        "sku": dig(arm, "sku", "name"),
+        "soft_delete": soft is None or bool(enabled(soft)),
+        "immutability": dig(p, "securitySettings", "immutabilitySettings", "state") or "Disabled",
+        "public_network_access": p.get("publicNetworkAccess") or "Enabled",
+        "customer_managed_key": bool(dig(p, "encryption", "keyVaultProperties", "keyUri")),
+    }
+    if _lists_redundancy(arm) or "storage_config" in got:
+        data["storage_redundancy"] = redundancy
+        data["cross_region_restore"] = restore
+        data["secondary_location"] = secondary
+        data["copy_locations"] = [secondary] if secondary else []
+    return data
+
+
+def _storage_config(client: Any, ctx: Ctx, arm: dict[str, Any]) -> Any:
+    """The vault's backup storage configuration, for vaults whose listing does not
+    carry ``redundancySettings`` (no SDK client of this package covers it)."""
+    from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+    from azure.core.rest import HttpRequest
+    from azure.mgmt.core.exceptions import ARMErrorFormat
+
+    request = HttpRequest(
+        "GET",
+        f"{arm['id']}/backupstorageconfig/vaultstorageconfig",
+        params={"api-version": STORAGE_CONFIG_API},
+    )
+    # The client's own send_request: its endpoint, credential, retries and host guard.
+    response = client.send_request(request)
+    if response.status_code == 404:
+        raise ResourceNotFoundError(response=response)
+    if response.status_code >= 400:
+        raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+    body = response.json()
+    return body if isinstance(body, dict) else {}
+
+
+REDUNDANCY_FIELDS = (
+    "storage_redundancy",
+    "cross_region_restore",
+    "secondary_location",
+    "copy_locations",
+)
+
+define(
+    AzureType(
+        type=WEB_APP,
+        client="web",
+        list=lambda c, ctx: c.web_apps.list(),
+        action="Microsoft.Web/sites/read",
+        normalise=web_app,
+        details=(
+            Detail(
+                "config",
+                ("minimum_tls_version", "ftps_state", "http20_enabled", "remote_debugging"),
+                lambda c, ctx, arm: c.web_apps.get_configuration(
+                    ctx.resource_group(arm), arm["name"]
+                ),
+                "Microsoft.Web/sites/config/read",
+            ),
+        ),
+    )
+)
+
+define(
+    AzureType(
+        type=AKS,
+        client="containerservice",
+        list=lambda c, ctx: c.managed_clusters.list(),
+        action="Microsoft.ContainerService/managedClusters/read",
+        normalise=cluster,
+    )
+)
+
+define(
+    AzureType(
+        type=REGISTRY,
+        client="containerregistry",
+        list=lambda c, ctx: c.registries.list(),
+        action="Microsoft.ContainerRegistry/registries/read",
+        normalise=registry,
+        details=(
+            Detail(
+                "replications",
+                ("replication_locations", "copy_locations"),
+                _replications,
+                "Microsoft.ContainerRegistry/registries/replications/read",
+                when=_premium,
+            ),
+        ),
+    )
+)
+
+define(
+    AzureType(
+        type=RECOVERY_VAULT,
+        client="recoveryservices",
+        list=lambda c, ctx: c.vaults.list_by_subscription_id(),
+        action="Microsoft.RecoveryServices/vaults/read",
+        normalise=recovery_vault,
+        details=(
+            Detail(
+                "storage_config",
+                REDUNDANCY_FIELDS,
+                _storage_config,
+                "Microsoft.RecoveryServices/vaults/backupstorageconfig/read",
+                when=lambda arm: not _lists_redundancy(arm),
+            ),
+        ),
+    )
+)
