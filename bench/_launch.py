@@ -35,7 +35,9 @@ class Measured:
     """Its user and system CPU time: steadier than wall time on a shared machine."""
 
 
-def run_timed(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
+def run_timed(
+    cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None
+) -> Measured:
     """Exit code, peak RSS and CPU time of ``cmd`` (its output is discarded)."""
     proc = subprocess.run(
         [sys.executable, "-c", _LAUNCHER, *cmd],
@@ -43,6 +45,7 @@ def run_timed(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
         text=True,
         check=True,
         env=env if env is not None else dict(os.environ),
+        cwd=cwd,
     )
     code, rss_kb, cpu = proc.stdout.split()
     return Measured(int(code), int(rss_kb) / 1024, float(cpu))

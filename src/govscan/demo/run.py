@@ -1,8 +1,9 @@
 """``govscan demo``: scan the embedded demo company end to end.
 
 An in-process AWS mock (moto, the ``demo`` extra) is seeded with the estate of
-Brauwerk Digital GmbH; the embedded repository and AVV registry are scanned
-with it. Nothing leaves the machine.
+Brauwerk Digital GmbH, and local servers answer for its Azure subscription and
+Google Cloud project (``govscan.demo.clouds``); the embedded repository and AVV
+registry are scanned with them. Nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from govscan.errors import UsageError
@@ -75,8 +77,10 @@ def run_demo(output_dir: Path, formats: str, lang: str) -> ScanOutcome:
         fail_on=Severity.CRITICAL,
         lang=lang,
     )
-    with _isolated_aws_env(), mock_aws():
+    from govscan.demo.clouds import local_clouds
+
+    with _isolated_aws_env(), mock_aws(), local_clouds() as clouds:
         from govscan.demo.aws_estate import seed_estate
 
         seed_estate()
-        return run(config)
+        return run(replace(config, targets={**config.targets, **clouds.targets}))

@@ -187,8 +187,7 @@ class Companions:
                 role, members = as_str(r.get("role")), members_of(r)
                 if isinstance(role, str) and isinstance(members, list):
                     for m in members:
-                        if isinstance(m, str):
-                            roles[(project(r), m)].add(role)
+                        roles[(project(r), member_key(m))].add(role)
             self._roles = roles
         return self._roles
 
@@ -200,11 +199,28 @@ class Companions:
         return self.by_address.get(ref) or self.by_address.get(f"{ref}[0]")
 
 
+_TEMPLATE_HEAD = re.compile(r'^"([^"$]*)\$\{')
+
+
+def member_key(member: Any) -> str:
+    """A member as the duty checks compare it: the same expression is the same member."""
+    return member.text.strip() if isinstance(member, Unknown) else str(member)
+
+
+def member_kind(member: Unknown) -> str | None:
+    """The literal kind of a member written as a template (``serviceAccount:`` of
+    ``"serviceAccount:${google_service_account.x.email}"``), else None."""
+    found = _TEMPLATE_HEAD.match(member.text.strip())
+    head = found.group(1) if found else ""
+    return head if head.endswith(":") and head.count(":") == 1 else None
+
+
 def members_of(tf: TfResource) -> Any:
     """The members an IAM member or binding resource grants (a list, or unknown)."""
     if "member" in tf.block.attrs:
+        # One member, even when its value is known only after apply.
         member = as_str(tf.get("member"))
-        return member if isinstance(member, Unknown) else [member] if member else []
+        return [member] if member else []
     members = tf.get("members")
     if isinstance(members, Unknown):
         return members

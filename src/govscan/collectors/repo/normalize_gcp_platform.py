@@ -19,6 +19,8 @@ from govscan.collectors.repo.normalize_gcp_base import (
     Companions,
     Normalised,
     common,
+    member_key,
+    member_kind,
     members_of,
     project,
     provider_value,
@@ -157,14 +159,39 @@ _PRIMITIVE = ("roles/owner", "roles/editor", "roles/viewer")
 
 
 def _granted(role_matches: Any, members: Any, prefixes: tuple[str, ...]) -> Any:
-    """The members whose prefix is one of ``prefixes`` when the role matches."""
+    """The members whose prefix is one of ``prefixes`` when the role matches.
+
+    A derived list never holds a bare reference: that would read as "a member is
+    there". A member written as a template keeps its literal kind
+    (``serviceAccount:${google_service_account.x.email}`` is a service account, so
+    never ``allUsers`` nor a user) and is listed by its expression when its kind
+    matches; a member whose kind is not known makes the list unknown unless a known
+    match already decides it."""
     if isinstance(role_matches, Unknown):
-        return role_matches
+        return _opaque(role_matches)
     if isinstance(members, Unknown):
-        return members if role_matches else []
+        return _opaque(members) if role_matches else []
     if not role_matches:
         return []
-    return [m for m in members if isinstance(m, Unknown) or m.startswith(prefixes)]
+    found: list[Any] = []
+    open_member: Unknown | None = None
+    for m in members:
+        if isinstance(m, Unknown):
+            kind = member_kind(m)
+            if kind is None:
+                open_member = open_member or m
+            elif kind.startswith(prefixes):
+                found.append(m.text.strip('"'))
+        elif m.startswith(prefixes):
+            found.append(m)
+    if open_member is not None and not found:
+        return _opaque(open_member)
+    return found
+
+
+def _opaque(value: Unknown) -> Unknown:
+    """The same unknown, no longer standing for a present value."""
+    return Unknown(value.text)
 
 
 def _is_admin(role: Any) -> Any:
@@ -198,18 +225,14 @@ def _conflicts(r: TfResource, comp: Companions, role: Any, members: Any) -> dict
     out: dict[str, Any] = {}
     for field, (left, right) in _DUTIES.items():
         if isinstance(role, Unknown) or isinstance(members, Unknown):
-            out[field] = role if isinstance(role, Unknown) else members
+            out[field] = _opaque(role if isinstance(role, Unknown) else members)
             continue
         found: list[Any] = []
         if role in left | right:
             for m in members:
-                held = (
-                    comp.project_roles().get((project(r), m), set())
-                    if isinstance(m, str)
-                    else set()
-                )
+                held = comp.project_roles().get((project(r), member_key(m)), set())
                 if held & left and held & right:
-                    found.append(m)
+                    found.append(m.text.strip('"') if isinstance(m, Unknown) else m)
         out[field] = found
     return out
 

@@ -1,0 +1,186 @@
+"""`govscan demo` with its Azure subscription and Google Cloud project: the findings it is
+built to show, no collection errors, and not one connection beyond 127.0.0.1."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from govscan.cli import cli
+from govscan.demo import azure_entra, azure_estate, clouds, gcp_estate
+from govscan.demo.restserver import RestServer
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+
+@dataclass
+class DemoRun:
+    exit_code: int
+    output: str
+    doc: dict[str, Any]
+    calls: list[dict[str, Any]]
+    connected: list[Any]
+    servers: list[RestServer]
+    env_before: dict[str, str]
+    env_after: dict[str, str]
+    out: Path
+
+    def status(self, control: str, resource_suffix: str) -> str:
+        found = {
+            r["status"]
+            for r in self.doc["results"]
+            if r["control_id"] == control and r["resource"]["id"].endswith(resource_suffix)
+        }
+        assert len(found) == 1, (control, resource_suffix, found)
+        return found.pop()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
+    out = tmp_path_factory.mktemp("demo") / "bundle"
+    connected: list[Any] = []
+    servers: list[RestServer] = []
+    real_connect = socket.socket.connect
+    real_clouds = clouds.local_clouds
+
+    def guarded_connect(self: socket.socket, address: Any) -> Any:
+        connected.append(address)
+        if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1"):
+            raise OSError(f"test: connection to {address} refused")
+        return real_connect(self, address)
+
+    @contextmanager
+    def watched() -> Iterator[clouds.LocalClouds]:
+        with real_clouds() as running:
+            servers.extend((running.azure, running.gcp))
+            yield running
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(socket.socket, "connect", guarded_connect)
+        mp.setattr(clouds, "local_clouds", watched)
+        # A user's real cloud settings, which the demo must neither use nor lose.
+        mp.setenv("AZURE_CLIENT_SECRET", "users-own-secret")
+        mp.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+        mp.delenv("REQUESTS_CA_BUNDLE", raising=False)
+        before = dict(os.environ)
+        result = CliRunner().invoke(cli, ["demo", "--output-dir", str(out), "--format", "json"])
+        after = dict(os.environ)
+    assert "Traceback" not in result.output, result.output
+    doc = json.loads((out / "results.json").read_text())
+    calls = json.loads((out / "api-calls.json").read_text())
+    yield DemoRun(
+        result.exit_code, result.output, doc, calls, connected, servers, before, after, out
+    )
+
+
+def test_demo_finishes_as_before_without_collection_errors(demo: DemoRun) -> None:
+    assert demo.exit_code == 0, demo.output
+    assert demo.doc["errors"] == []
+    assert "error: 0" in demo.output
+
+
+def test_demo_scans_the_azure_subscription_and_the_gcp_project(demo: DemoRun) -> None:
+    targets = json.dumps(demo.doc["run"]["targets"])
+    assert azure_estate.SUBSCRIPTION in targets and gcp_estate.PROJECT in targets
+    collectors = {c.get("collector") for c in demo.calls}
+    assert {"azure", "gcp"} <= collectors
+    live = [r for r in demo.doc["results"] if r["resource"]["id"].startswith("/subscriptions/")]
+    assert {"pass", "fail"} <= {r["status"] for r in live}
+    in_gcp = [r for r in demo.doc["results"] if gcp_estate.PROJECT in r["resource"]["id"]]
+    assert {"pass", "fail"} <= {r["status"] for r in in_gcp}
+
+
+def test_demo_shows_the_deliberate_cloud_findings(demo: DemoRun) -> None:
+    expected = {
+        ("residency.azure.storage-account-secondary-region", "/stbrauwerkexport"): "fail",
+        ("residency.azure.storage-account-secondary-region", "/stbrauwerkshop"): "pass",
+        ("azure.network.nsg-no-rdp-from-internet", "/nsg-office-rdp"): "fail",
+        ("azure.network.nsg-no-rdp-from-internet", "/nsg-shop-app"): "pass",
+        ("azure.keyvault.purge-protection", "/kv-brauwerk-legacy"): "fail",
+        ("azure.keyvault.purge-protection", "/kv-brauwerk-prod"): "pass",
+        ("residency.gcp.storage-bucket-location", "/brauwerk-marketing-exports"): "fail",
+        ("residency.gcp.storage-bucket-location", "/brauwerk-telemetry-raw"): "pass",
+        ("gcp.compute.firewall-no-open-ssh", "/allow-ssh-anywhere"): "fail",
+        ("gcp.compute.firewall-no-open-ssh", "/allow-https-lb"): "pass",
+        ("gcp.kms.key-rotation", "/telemetry-legacy"): "fail",
+        ("gcp.kms.key-rotation", "/cryptoKeys/telemetry"): "pass",
+    }
+    got = {key: demo.status(*key) for key in expected}
+    assert got == expected
+
+
+def test_demo_judges_azurerm_and_google_terraform(demo: DemoRun) -> None:
+    expected = {
+        ("residency.azure.storage-account-secondary-region", "azurerm_storage_account.export"): (
+            "fail"
+        ),
+        ("residency.azure.storage-account-secondary-region", "azurerm_storage_account.shop"): (
+            "pass"
+        ),
+        ("azure.network.nsg-no-ssh-from-internet", "azurerm_network_security_group.office"): (
+            "fail"
+        ),
+        ("residency.gcp.storage-bucket-location", "google_storage_bucket.price_lists"): "fail",
+        ("gcp.compute.firewall-no-open-rdp", "google_compute_firewall.rdp_from_anywhere"): "fail",
+        ("gcp.kms.key-rotation", "google_kms_crypto_key.telemetry"): "pass",
+    }
+    got = {key: demo.status(*key) for key in expected}
+    assert got == expected
+
+
+def test_demo_asks_its_servers_for_nothing_they_lack(demo: DemoRun) -> None:
+    assert len(demo.servers) == 2
+    for server in demo.servers:
+        assert server.seen, server.url
+        assert server.misses == [], server.url
+
+
+def test_demo_connects_to_nothing_but_the_loopback(demo: DemoRun) -> None:
+    hosts = {a[0] for a in demo.connected if isinstance(a, tuple)}
+    assert hosts == {"127.0.0.1"}
+
+
+def test_demo_restores_the_environment(demo: DemoRun) -> None:
+    assert demo.env_after == demo.env_before
+    assert demo.env_after["AZURE_CLIENT_SECRET"] == "users-own-secret"
+    assert "REQUESTS_CA_BUNDLE" not in demo.env_after
+
+
+def test_demo_bundle_names_no_entra_user(demo: DemoRun) -> None:
+    users = [r for r in demo.doc["results"] if "/users/" in r["resource"]["id"]]
+    assert users, "Entra ID users were judged"
+    for path in demo.out.iterdir():
+        data = path.read_bytes()
+        text = (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8", "replace")
+        assert "anna.braun" not in text and f"@{azure_entra.DOMAIN}" not in text, path
+
+
+def test_a_baseline_scan_of_the_demo_clouds_finds_every_route(tmp_path: Path) -> None:
+    """Every control of the baseline, not only the demo's dsgvo selection: a user who
+    points ``govscan scan`` at the demo estate meets no collection error either."""
+    from govscan.model import Severity
+    from govscan.runner import ScanConfig, run
+
+    with clouds.local_clouds() as running:
+        run(
+            ScanConfig(
+                policy="baseline",
+                targets=dict(running.targets),
+                formats=("json",),
+                output_dir=tmp_path / "out",
+                fail_on=Severity.CRITICAL,
+            )
+        )
+        misses = [(s.method, s.path) for s in (*running.azure.misses, *running.gcp.misses)]
+    assert misses == []
+    assert json.loads((tmp_path / "out" / "results.json").read_text())["errors"] == []
