@@ -19,8 +19,8 @@ from govscan.errors import UsageError
 )
 @click.option("--lang", type=click.Choice(["en", "de"]), default="en")
 def demo(output_dir: Path, formats: str, lang: str) -> None:
-    """Scan an embedded demo company (local AWS, Azure and Google Cloud, a repository, an
-    AVV registry)."""
+    """Scan an embedded demo company: its three cloud estates served locally, a
+    repository and an AVV registry."""
     import logging
 
     # The mock logs every request and response it serves at debug level.
