@@ -17,6 +17,12 @@ describes; peak RSS is that process's own.
 
 ``--no-rate-limit`` lifts govscan's request rate limit (20 per second per
 project and API) inside the scan.
+
+``--organization`` puts the benchmark projects in one organisation and scans it
+with ``--gcp-organization``: its Cloud Asset Inventory holds every project and
+every resource of the inventoried types (derived as in
+``tests/gcp/estate/zz_inventory.py``); add ``--no-asset-inventory`` to list each
+project on its own instead, for comparison.
 """
 
 from __future__ import annotations
@@ -146,6 +152,41 @@ def build(projects: int, clones: int) -> Any:
     return estate
 
 
+def organise(estate: Any, projects: int) -> None:
+    """The benchmark projects as the only ones of the test organisation, with its
+    inventory: the projects, then every inventoried resource of each."""
+    from tests.gcp.estate import core, zz_inventory
+
+    org = f"organizations/{core.ORG}"
+    listed, assets = [], []
+    for k, pid in enumerate(PROJECTS[:projects]):
+        number = str(900_000 + k)
+        data = {"name": f"projects/{number}", "parent": org, "projectId": pid, "state": "ACTIVE"}
+        estate.routes[("GET", f"/v3/projects/{pid}")] = data
+        listed.append(data)
+        chain = [f"projects/{number}", org]
+        assets.append(
+            {
+                "name": f"//cloudresourcemanager.googleapis.com/projects/{number}",
+                "assetType": "cloudresourcemanager.googleapis.com/Project",
+                "resource": {
+                    "data": {
+                        "projectNumber": number,
+                        "projectId": pid,
+                        "lifecycleState": "ACTIVE",
+                        "name": pid,
+                        "parent": {"type": "organization", "id": core.ORG},
+                    }
+                },
+                "ancestors": chain,
+            }
+        )
+        assets += [zz_inventory.asset(t, d, chain) for t, d in zz_inventory.resources(estate, pid)]
+    estate.routes[("GET", f"/v3/projects?parent={org}")] = {"projects": listed}
+    estate.routes[("GET", f"/v3/folders?parent={org}")] = {"folders": []}
+    estate.routes[("GET", f"/v1/{org}/assets")] = {"assets": assets}
+
+
 def serve(estate: Any, page_size: int) -> Any:
     from tests.gcp.gcpserver import GcpServer
 
@@ -196,10 +237,18 @@ def env_for(where: Path) -> dict[str, str]:
 
 
 def run(
-    resources: int, projects: int, runs: int, page_size: int, rate_limit: bool
+    resources: int,
+    projects: int,
+    runs: int,
+    page_size: int,
+    rate_limit: bool,
+    organization: bool = False,
+    asset_inventory: bool = True,
 ) -> dict[str, Any]:
     clones = max(1, round((resources / projects - FIXED) / PER_CLONE))
     estate = build(projects, clones)
+    if organization:
+        organise(estate, projects)
     server = serve(estate, page_size)
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -207,6 +256,11 @@ def run(
             key_file(where / "key.json", f"{server.url}/token")
             ids = ",".join(PROJECTS[:projects])
             args = ["--gcp", "--gcp-projects", ids, "--gcp-endpoint", server.url]
+            if organization:
+                from tests.gcp.estate.core import ORG
+
+                args[1:3] = ["--gcp-organization", ORG]
+                args += [] if asset_inventory else ["--gcp-no-asset-inventory"]
             module = "govscan.collectors.gcp.clients"
             done = [scan(args, env_for(where), module, rate_limit) for _ in range(runs)]
     finally:
@@ -217,6 +271,8 @@ def run(
         "clones": clones,
         "page_size": page_size,
         "rate_limit": rate_limit,
+        "organization": organization,
+        "asset_inventory": asset_inventory if organization else None,
         **median_of(done),
     }
 
@@ -232,8 +288,26 @@ def main() -> None:
         action="store_true",
         help="lift govscan's request rate limit in the scan (the server is local)",
     )
+    ap.add_argument(
+        "--organization",
+        action="store_true",
+        help="scan the projects as one organisation (through its Cloud Asset Inventory)",
+    )
+    ap.add_argument(
+        "--no-asset-inventory",
+        action="store_true",
+        help="with --organization: list each project on its own",
+    )
     args = ap.parse_args()
-    result = run(args.resources, args.projects, args.runs, args.page_size, not args.no_rate_limit)
+    result = run(
+        args.resources,
+        args.projects,
+        args.runs,
+        args.page_size,
+        not args.no_rate_limit,
+        args.organization,
+        not args.no_asset_inventory,
+    )
     print(json.dumps(result), flush=True)
 
 

@@ -28,6 +28,7 @@ TOP_KEYS = {
     "sign_key",
     "strict_unknown",
     "history",
+    "baseline",
     "targets",
 }
 
@@ -98,6 +99,7 @@ _SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
         lambda v: v is True or (isinstance(v, str) and bool(v.strip())),
         "true or a database file or URL",
     ),
+    "baseline": (lambda v: isinstance(v, str) and bool(v.strip()), "a baseline file or history"),
 }
 
 
@@ -175,6 +177,7 @@ def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> d
         if flags.get("strict_unknown") is not None
         else config.get("strict_unknown"),
         "history": flags.get("history") or _history(config.get("history"), rel),
+        "baseline": flags.get("baseline") or _baseline(config.get("baseline"), rel),
         "targets": targets,
     }
 
@@ -186,3 +189,10 @@ def _history(value: Any, rel: Callable[[Any], Any]) -> str | None:
     if isinstance(value, str) and value.strip():
         return value if "://" in value else str(rel(value))
     return None
+
+
+def _baseline(value: Any, rel: Callable[[Any], Any]) -> str | None:
+    """``baseline: history`` or a file relative to govscan.yaml."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value if value == "history" else str(rel(value))

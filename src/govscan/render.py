@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
-from govscan.errors import StorageError, UsageError
+from govscan.errors import EvidenceError, StorageError, UsageError
 from govscan.evidence.bundle import load_scan, write_bundle
+from govscan.evidence.files import TREND
 from govscan.evidence.rerender import add_to_bundle
-from govscan.evidence.safeio import open_new, replace_file
+from govscan.evidence.safeio import open_new, read_regular, replace_file
 from govscan.model import ScanResult
 from govscan.reporters.interface import Reporter, ReportOptions
 from govscan.reporters.markdown import MarkdownReporter
 from govscan.reporters.registry import get_reporter
+from govscan.results.trend import TrendData, trend_from_json, trend_to_json
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +42,21 @@ def write_scan_bundle(
     *,
     sign_key_pem: bytes | None = None,
     environ: Mapping[str, str] | None = None,
+    trend: TrendData | None = None,
 ) -> Path:
     """The whole bundle of a finished scan in ``out_dir`` (a directory govscan just
     made), then the CI job summary. Returns the manifest's path.
 
     The reports get results.json's digest from the writer that wrote it, so the
-    OSCAL back-matter cites exactly the file in the bundle."""
+    OSCAL back-matter cites exactly the file in the bundle. A ``trend`` (from the
+    history) is kept as trend.json, so the report re-renders without the history."""
     wanted = [f for f in formats if f != _RESULTS_FORMAT]
+    if trend is not None:
+        options = replace(options, trend=trend)
 
     def reports(directory: Path, results_sha256: str) -> None:
+        if trend is not None:
+            _write_new(directory / TREND, trend_to_json(trend))
         render_into(scan, directory, wanted, replace(options, results_sha256=results_sha256))
 
     manifest = write_bundle(scan, out_dir, reports, sign_key_pem=sign_key_pem)
@@ -119,19 +127,69 @@ def render_formats(
     out_dir: Path | None = None,
     *,
     sign_key_pem: bytes | None = None,
+    history_trend: Callable[[ScanResult], TrendData] | None = None,
 ) -> list[Path]:
     """``govscan report``: re-render reports from a bundle without scanning.
 
     ``out_dir`` ``None`` (or the bundle itself) adds the reports to the bundle
     and rewrites its manifest (see :func:`govscan.evidence.rerender.add_to_bundle`).
+    The trend is the bundle's trend.json, unless ``history_trend`` reads one from a
+    history for the bundle's scan (a periodic report); written into the bundle
+    with the HTML report, that trend replaces its trend.json.
     """
     if out_dir is None or _same_dir(out_dir, bundle):
-        return render_in_place(bundle, formats, options, sign_key_pem=sign_key_pem)
-    return render_elsewhere(bundle, formats, options, out_dir)
+        return render_in_place(
+            bundle, formats, options, sign_key_pem=sign_key_pem, history_trend=history_trend
+        )
+    return render_elsewhere(bundle, formats, options, out_dir, history_trend)
+
+
+def load_trend(bundle: Path) -> TrendData | None:
+    """The bundle's trend.json, None when it has none."""
+    try:
+        return trend_from_json(read_regular(bundle / TREND, _TREND_LIMIT))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise EvidenceError(
+            f"{bundle}: unreadable bundle: {TREND}: {exc.strerror or exc}"
+        ) from None
+    except ValueError as exc:
+        raise EvidenceError(f"{bundle}: unreadable bundle: {TREND}: {exc}") from None
+
+
+_TREND_LIMIT = 64 << 20
+"""A year of daily runs is well below a megabyte; more is not govscan's."""
+
+
+def _with_trend(
+    scan: ScanResult,
+    bundle: Path,
+    options: ReportOptions,
+    history_trend: Callable[[ScanResult], TrendData] | None,
+    formats: Sequence[str],
+) -> ReportOptions:
+    """Only the HTML report shows a trend: other formats never read trend.json."""
+    if "html" not in formats:
+        return options
+    trend = history_trend(scan) if history_trend is not None else load_trend(bundle)
+    return replace(options, trend=trend)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    try:
+        with open_new(path) as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise StorageError.writing(path, exc) from None
 
 
 def render_elsewhere(
-    bundle: Path, formats: Sequence[str], options: ReportOptions, out_dir: Path
+    bundle: Path,
+    formats: Sequence[str],
+    options: ReportOptions,
+    out_dir: Path,
+    history_trend: Callable[[ScanResult], TrendData] | None = None,
 ) -> list[Path]:
     real_bundle, real_out = bundle.resolve(), out_dir.resolve()
     if real_bundle in real_out.parents:
@@ -142,6 +200,7 @@ def render_elsewhere(
     if out_dir.is_symlink():
         raise UsageError(f"{out_dir}: is a symbolic link; choose a real directory")
     scan = load_scan(bundle)
+    options = _with_trend(scan, bundle, options, history_trend, formats)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -155,13 +214,21 @@ def render_in_place(
     options: ReportOptions,
     *,
     sign_key_pem: bytes | None = None,
+    history_trend: Callable[[ScanResult], TrendData] | None = None,
 ) -> list[Path]:
     """Add ``formats`` to the bundle and rewrite its manifest (and signature)."""
+    # The HTML report with a history's trend brings its trend.json along, so the
+    # bundle still re-renders it byte for byte.
+    new_trend = history_trend is not None and "html" in formats
 
     def write(source: Path, staging: Path) -> None:
-        render_into(load_scan(source), staging, formats, options)
+        scan = load_scan(source)
+        opts = _with_trend(scan, source, options, history_trend, formats)
+        if new_trend and opts.trend is not None:
+            _write_new(staging / TREND, trend_to_json(opts.trend))
+        render_into(scan, staging, formats, opts)
 
-    names = [get_reporter(f).filename for f in formats]
+    names = [get_reporter(f).filename for f in formats] + ([TREND] if new_trend else [])
     target = add_to_bundle(bundle, names, write, sign_key_pem=sign_key_pem)
     return [target / n for n in names]
 

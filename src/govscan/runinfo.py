@@ -39,6 +39,39 @@ class ApiCall:
 
 
 @dataclass(frozen=True)
+class BaselineMark:
+    """One accepted finding of the baseline a run was judged against. Carries no
+    resource id or message text: a bundle never learns names from a baseline."""
+
+    fingerprint: str
+    control_id: str
+    status: str
+    """``fail``, ``error`` or ``waived`` when the baseline was made."""
+    severity: str
+    message_hash: str = ""
+    """``sha256:`` of an ``error``'s message: a known error is the same error."""
+    path: str = ""
+    """The defining file of a finding in code."""
+    expires: date | None = None
+    expired: bool = False
+    """Expired on the run's date: the finding counts again."""
+
+
+@dataclass(frozen=True)
+class BaselineUse:
+    """The baseline a run was judged against: only findings not in it count toward
+    the exit code (``govscan.results.baseline``)."""
+
+    source: str
+    """The baseline file's name, or ``history run N``."""
+    digest: str
+    """Content hash (RFC 8785) of the baseline document or the history run's findings."""
+    marks: tuple[BaselineMark, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What the reader must know: expired entries, per-run fingerprints."""
+
+
+@dataclass(frozen=True)
 class RunInfo:
     id: str
     started_at: datetime
@@ -53,3 +86,10 @@ class RunInfo:
     fingerprints: str = ""
     """``persistent`` when cloud findings' fingerprints were keyed with a key that
     outlives the run, ``per-run`` when not; empty in bundles that predate it."""
+    personal_data: str = ""
+    """``pseudonymised`` when personal data was pseudonymised (the default),
+    ``kept`` when the scan ran with ``--no-redact``; empty in bundles that
+    predate it. Pushing to write-once storage reads it: erasure cannot be honoured
+    there."""
+    baseline: BaselineUse | None = None
+    """The baseline this run was judged against, if any."""

@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 from govscan.canonical import content_hash as content_hash
 from govscan.errors import CollectorError, ExitCode, StorageError, UsageError, ValidationError
 from govscan.fingerprint import ENV_KEY
-from govscan.history.appending import append_scan, open_history
-from govscan.model import Control, Policy, Result, ResultSet, ScanResult, Severity, Status
+from govscan.history.appending import append_scan, open_history, scan_trend
+from govscan.history.baseline_scan import apply_baseline, check_baseline
+from govscan.model import Control, Policy, Result, ResultSet, ScanResult, Severity
+from govscan.results.verdict import exit_code_for as exit_code_for
 
 if TYPE_CHECKING:
     from govscan.evidence.pseudonymise import Redactor
@@ -49,9 +51,11 @@ class ScanConfig:
     redact: bool = True
     """Pseudonymise personal data (user names, e-mail addresses) in the bundle."""
     strict_unknown: bool = False
+    """Results undetermined before apply make the run incomplete (exit 3)."""
+    baseline: str | None = None
+    """A baseline file, or ``history``: the last run of the same targets in the history."""
     history: str | None = None
     """A history to append the run to (``default``, a path or a URL); None: none."""
-    """Results undetermined before apply make the run incomplete (exit 3)."""
 
 
 @dataclass(frozen=True)
@@ -231,27 +235,6 @@ class _RedactedResults:
         return self._spool.seal()
 
 
-def exit_code_for(
-    scan: ScanResult, fail_on: Severity | None, strict_unknown: bool = False
-) -> ExitCode:
-    """Precedence: incomplete (3) over failures (1) over clean (0).
-
-    An ``error`` only because a value is unknown before apply leaves the code read
-    completely (only what apply decides is open), so it makes the run incomplete
-    only with ``strict_unknown``; data that could not be collected always does."""
-    counts = scan.results.counts()
-    errors = sum(n for (status, _), n in counts.items() if status is Status.ERROR)
-    if errors and not strict_unknown:
-        errors -= scan.results.undetermined_count()
-    if scan.errors or errors > 0:
-        return ExitCode.INCOMPLETE
-    if fail_on is not None and any(
-        status is Status.FAIL and severity >= fail_on for status, severity in counts
-    ):
-        return ExitCode.FAILURES
-    return ExitCode.OK
-
-
 def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = None) -> ScanOutcome:
     from govscan.catalog.renames import note_renames
 
@@ -260,6 +243,7 @@ def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = Non
     )
     noted: set[str] = set()
     note_renames(renamed, noted)
+    check_baseline(config.baseline, config.history)  # a bad baseline stops the run here
     # Opened before collecting: a history that cannot be reached stops the run at once.
     history = open_history(config.history) if config.history is not None else None
     try:
@@ -303,7 +287,15 @@ def _run(
         collectors = build_collectors(targets)
         in_code: dict[str, str] = {}
         scan = _scan_into(
-            config, controls, policy, collectors, out.staging, on_progress, in_code, fingerprint_key
+            config,
+            controls,
+            policy,
+            collectors,
+            out.staging,
+            on_progress,
+            in_code,
+            fingerprint_key,
+            history,
         )
         out.commit()
     note_renames(in_code, noted)
@@ -331,6 +323,7 @@ def _scan_into(
     on_progress: Callable[[int, int], None] | None,
     renamed: dict[str, str] | None = None,
     fingerprint_key: str | None = None,
+    history: Any = None,
 ) -> ScanResult:
     """Collect, judge and write the whole bundle into ``out_dir`` (a fresh directory);
     old control ids inline suppressions name are added to ``renamed``."""
@@ -388,11 +381,15 @@ def _scan_into(
             run=redactor.run(scan.run),
             errors=tuple(redactor.error(e) for e in scan.errors),
         )
+    scan = apply_baseline(scan, config.baseline, config.history, config.as_of)
+    personal = "pseudonymised" if redactor is not None else "kept"
+    scan = replace(scan, run=replace(scan.run, personal_data=personal))
     write_scan_bundle(
         scan,
         out_dir,
         config.formats,
         ReportOptions(lang=config.lang, sarif_include_passes=config.sarif_include_passes),
         sign_key_pem=config.sign_key_pem,
+        trend=scan_trend(history, scan),  # the history before this run, and this run
     )
     return scan

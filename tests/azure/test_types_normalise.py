@@ -166,6 +166,7 @@ def test_security_group_rules_are_flattened_with_defaults() -> None:
         "destination_prefixes": ["*"],
         "destination_ports": ["3389"],
         "port_ranges": [{"from": 3389, "to": 3389}],
+        "shadowed": False,
     }
     ssh = got["rules"][1]
     assert ssh["protocol"] == "all" and ssh["source_any"] is True
@@ -174,6 +175,10 @@ def test_security_group_rules_are_flattened_with_defaults() -> None:
     assert len([r for r in got["rules"] if r["default"]]) == 6
     office = security_group(nsgs[1], NOTHING)["rules"][0]
     assert office["source_any"] is False
+    # deny-rdp (110) decides the Internet's RDP traffic before rdp-behind-deny (120).
+    closed = {r["name"]: r["shadowed"] for r in security_group(nsgs[1], NOTHING)["rules"]}
+    assert closed["rdp-behind-deny"] is True
+    assert closed["deny-rdp"] is False and closed["ssh-from-office"] is False
     asg = rule(
         {"name": "asg", "properties": {"sourceApplicationSecurityGroups": [{"id": "/asg/web"}]}},
         False,

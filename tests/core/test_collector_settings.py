@@ -58,6 +58,7 @@ def test_file_targets_merge_into_the_collectors_options(tmp_path: Path) -> None:
         "gcp_organization": None,
         "gcp_endpoint": None,
         "gcp_endpoints": None,
+        "gcp_no_asset_inventory": False,
         "gcp_max_workers": None,
         "repo": str(tmp_path / "."),
         "repo_exclude": ["examples/*"],

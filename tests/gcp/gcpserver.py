@@ -219,6 +219,10 @@ class GcpServer:
                 found = e.get(method, path.replace(ref, e.numbers[ref], 1))
         if found is None:
             return None
+        if path.endswith("/assets") and query.get("assetTypes"):
+            # Cloud Asset Inventory answers only the asked types.
+            asked = set(query["assetTypes"])
+            found = {"assets": [a for a in found["assets"] if a.get("assetType") in asked]}
         return self._page(found, query) if method == "GET" else found
 
     def _page(self, body: Any, query: Mapping[str, list[str]]) -> Any:

@@ -147,13 +147,17 @@ def test_secret_versions_are_never_asked_for(everything: Collected) -> None:
 
 
 def test_storage_fetches_no_bucket_behind_the_call_log(everything: Collected) -> None:
-    # Bucket GETs are the acl_public detail (projection full) and nothing else.
-    gets = [
-        r.query.get("projection")
+    # Bucket GETs are the acl_public detail (projection full) and nothing else; the
+    # bucket with uniform access (alpha-logs) is not read: its ACLs grant nothing.
+    gets = {
+        r.path.rsplit("/", 1)[-1]: r.query.get("projection")
         for r in everything.requests
         if r.path.startswith("/storage/v1/b/") and r.path.count("/") == 4
-    ]
-    assert gets == [["full"]] * 5
+    }
+    read = ["alpha-dual", "alpha-nam4", "alpha-public", "beta-data"]
+    assert gets == {name: ["full"] for name in read}
+    assert everything.count("storage.buckets.get") == 3
+    assert everything.resources()[f"{S}/alpha-logs"].data["acl_public"] is False
 
 
 # -- failures ------------------------------------------------------------------------

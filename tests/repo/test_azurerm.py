@@ -194,6 +194,7 @@ def test_rule_resources_and_the_default_rules_join_their_group(tmp_path: Path) -
         "destination_prefixes": ["*"],
         "destination_ports": ["3389"],
         "port_ranges": [{"from": 3389, "to": 3389}],
+        "shadowed": False,
     }
     defaults = sorted(r["name"] for r in g["rules"] if r["default"])
     assert defaults == [

@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 
 # Imported after ``cli`` exists: each module only defines its commands.
-from govscan.cli import bundles, catalog, collectors, controltests, history, scan  # noqa: E402
+from govscan.cli import baseline, bundles, catalog, collectors, controltests, diff, history, scan  # noqa: E402
 
 for _command in (
     scan.scan,
@@ -113,6 +113,8 @@ for _command in (
     collectors.permissions,
     controltests.test_controls,
     history.history,
+    baseline.baseline,
+    diff.diff,
 ):
     cli.add_command(_command)
 

@@ -1,9 +1,12 @@
-"""Commands on evidence bundles: ``report`` and ``evidence verify``."""
+"""Commands on evidence bundles: ``report``, ``evidence verify``, ``push`` and ``pull``."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -33,6 +36,14 @@ from govscan.errors import ExitCode, UsageError
     type=click.Path(path_type=Path),
     help="Ed25519 private key (PEM) to sign the rewritten manifest when writing into the bundle.",
 )
+@click.option(
+    "--history",
+    "history_url",
+    metavar="URL",
+    help="Show the trend from this history (a path, postgresql://... or 'default') "
+    "instead of the bundle's trend.json: a periodic report.",
+)
+@click.option("--since", help="With --history: the period, a date or 90d / 12w ago.")
 def report(
     bundle: Path,
     formats: str,
@@ -42,6 +53,8 @@ def report(
     must_verify: bool,
     public_key: Path | None,
     sign_key: Path | None,
+    history_url: str | None,
+    since: str | None,
 ) -> None:
     """Re-render reports from an evidence bundle without scanning."""
     from govscan.render import render_formats
@@ -56,19 +69,41 @@ def report(
             raise UsageError(
                 f"{bundle}: to write into the bundle, say so with --output-dir {bundle}"
             )
+    if since and history_url is None:
+        raise UsageError("--since needs --history: a bundle's own trend covers its own period")
     _check_bundle(bundle, _read_key(public_key, "public key"), must_verify)
-    written = render_formats(
-        bundle,
-        names,
-        ReportOptions(lang=lang, sarif_include_passes=sarif_include_passes),
-        target,
-        sign_key_pem=_read_key(sign_key, "signing key"),
-    )
+    with _history_trend(history_url, since) as history_trend:
+        written = render_formats(
+            bundle,
+            names,
+            ReportOptions(lang=lang, sarif_include_passes=sarif_include_passes),
+            target,
+            sign_key_pem=_read_key(sign_key, "signing key"),
+            history_trend=history_trend,
+        )
     for path in written:
         click.echo(str(path))
 
 
 DEFAULT_REPORT_DIR = "govscan-reports"
+
+
+@contextmanager
+def _history_trend(url: str | None, since: str | None) -> Iterator[Any]:
+    """Reads the trend of a bundle's scan from the history ``url`` (None: none)."""
+    if url is None:
+        yield None
+        return
+    from govscan.cli.history import _since
+    from govscan.history.appending import open_history
+    from govscan.history.trenddata import trend_from_store
+
+    start = _since(since)
+    store = open_history(url)
+    try:
+        yield lambda scan: trend_from_store(store, scan, start)
+    finally:
+        store.close()
 
 
 def _read_key(path: Path | None, what: str) -> bytes | None:
@@ -128,3 +163,86 @@ def evidence_verify(bundle: Path, public_key: Path | None) -> None:
     for line in outcome.lines():
         click.echo(line)
     sys.exit(0 if outcome.ok else int(ExitCode.FAILURES))
+
+
+@evidence.command("push")
+@click.argument("bundle", type=click.Path(path_type=Path))
+@click.argument("destination", metavar="s3://BUCKET/PREFIX")
+@click.option(
+    "--retain-days",
+    type=click.IntRange(1, 36500),
+    required=True,
+    help="Days each object is locked (S3 Object Lock, compliance mode).",
+)
+@click.option(
+    "--allow-personal-data",
+    is_flag=True,
+    help="Push a bundle written with --no-redact: write-once storage cannot erase it.",
+)
+@click.option("--public-key", type=click.Path(path_type=Path), help="Also check the signature.")
+@click.option(
+    "--history",
+    "history_url",
+    is_flag=False,
+    flag_value="default",
+    default=None,
+    metavar="[URL]",
+    help="Record the object versions in a history (alone: GOVSCAN_HISTORY, else the "
+    "per-user SQLite file).",
+)
+def evidence_push(
+    bundle: Path,
+    destination: str,
+    retain_days: int,
+    allow_personal_data: bool,
+    public_key: Path | None,
+    history_url: str | None,
+) -> None:
+    """Upload a verified bundle to an S3 bucket with Object Lock (write-once)."""
+    from govscan.evidence.push import check_bucket, prepare_push, push_bundle
+    from govscan.evidence.remote import parse_location, s3_client
+
+    where = parse_location(destination)
+    local = prepare_push(
+        bundle, _read_key(public_key, "public key"), allow_personal_data=allow_personal_data
+    )
+    store = None
+    if history_url is not None:  # opened first: an unreachable history uploads nothing
+        from govscan.history.appending import open_history
+
+        store = open_history(history_url)
+    try:
+        client = s3_client()
+        check_bucket(client, where)
+        report = push_bundle(client, local, where, retain_days)
+        for line in report.lines():
+            click.echo(line)
+        if store is not None:
+            from govscan.errors import StorageError
+            from govscan.history.pushes import record_push
+
+            try:
+                click.echo(record_push(store, report), err=True)
+            except StorageError as exc:
+                raise StorageError(
+                    f"{exc.message}; the bundle is in {report.url} but the push was not recorded"
+                ) from None
+    finally:
+        if store is not None:
+            store.close()
+
+
+@evidence.command("pull")
+@click.argument("source", metavar="s3://BUCKET/PREFIX")
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--public-key", type=click.Path(path_type=Path), help="Also check the signature.")
+def evidence_pull(source: str, target: Path, public_key: Path | None) -> None:
+    """Download a pushed bundle into a new directory and verify it (exit 1 if it does not)."""
+    from govscan.evidence.pull import pull_bundle
+    from govscan.evidence.remote import parse_location, s3_client
+
+    where = parse_location(source)
+    key = _read_key(public_key, "public key")
+    report = pull_bundle(s3_client(), where, target, key)
+    for line in report.lines():
+        click.echo(line)

@@ -187,7 +187,9 @@ def policies_show(name: str, policy_dirs: tuple[Path, ...]) -> None:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["control", "policy", "results", "registry", "records"]))
+@click.argument(
+    "kind", type=click.Choice(["control", "policy", "results", "registry", "records", "baseline"])
+)
 def schema(kind: str) -> None:
     """Print a JSON Schema (for editors via yaml-language-server, or for CI checks)."""
     from govscan.schemas import schema_text

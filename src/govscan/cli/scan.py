@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from govscan.cli.baseline import print_baseline
 from govscan.cli.common import SEVERITIES, print_summary
 from govscan.errors import UsageError
 
@@ -156,7 +157,9 @@ def _load_config(path: Path | None) -> dict[str, Any]:
     help="Count results undetermined before apply (values only apply knows) toward "
     "exit code 3 (default: off).",
 )
-@click.option("--format", "formats", help="Comma-separated: json,html,sarif,junit,oscal,csv,md.")
+@click.option(
+    "--format", "formats", help="Comma-separated: json,html,sarif,junit,oscal,csv,md,gitlab."
+)
 @click.option(
     "--output-dir",
     type=click.Path(path_type=Path),
@@ -182,6 +185,12 @@ def _load_config(path: Path | None) -> dict[str, Any]:
     metavar="[URL]",
     help="Append the run to a history: alone the per-user SQLite file (or "
     "GOVSCAN_HISTORY), else a file path or postgresql://... URL.",
+)
+@click.option(
+    "--baseline",
+    metavar="FILE|history",
+    help="Count only findings not in this baseline file (or the last run of the same "
+    "targets in --history) toward the exit code.",
 )
 def scan(config_path: Path | None, **opts: Any) -> None:
     """Scan the given targets and write the evidence bundle and reports."""
@@ -213,11 +222,13 @@ def scan(config_path: Path | None, **opts: Any) -> None:
         redact=merged.get("redact") is not False,
         strict_unknown=merged.get("strict_unknown") is True,
         history=merged.get("history"),
+        baseline=merged.get("baseline"),
     )
     outcome = _with_progress(lambda cb: runner.run(config, on_progress=cb))
     print_summary(outcome)
     if outcome.history_note:
         click.echo(outcome.history_note, err=True)
+    print_baseline(outcome.scan)
     sys.exit(int(outcome.exit_code))
 
 

@@ -1,9 +1,10 @@
 """Judging one resource against the compiled controls of its type.
 
 Before a check runs, what the resource could not tell is settled: a field the
-collector could not read (``unavailable``) and a value unknown before apply
-(``unknown``) that the check needs each make the result ``error``, never a
-guessed pass or fail; the second kind is marked ``undetermined``.
+collector could not read, or a path inside one (``unavailable``), and a value
+unknown before apply (``unknown``) that the check needs each make the result
+``error``, never a guessed pass or fail; the second kind is marked
+``undetermined``.
 """
 
 from __future__ import annotations
@@ -64,6 +65,18 @@ def _ref_fields(ref: ResourceRef) -> dict[str, str]:
         "account": ref.account,
         "region": ref.region,
     }
+
+
+def _unavailable_reads(
+    cc: _Compiled, unavailable: Mapping[str, str], data: Mapping[str, Any]
+) -> list[str]:
+    """The unavailable entries a control needs, sorted: a field it reads, or a path
+    inside a field (one entry of a map the provider left out) that its checks read."""
+    hit = cc.fields.intersection(unavailable)
+    paths = {k: v for k, v in unavailable.items() if "." in k}
+    if paths:
+        hit |= set(unknown_reads(cc.reads, paths, data))
+    return sorted(hit)
 
 
 class Evaluator:
@@ -136,9 +149,8 @@ class Evaluator:
             waiver = None
             message = ""
             undetermined = False
-            if unavailable and not cc.fields.isdisjoint(unavailable):
+            if unavailable and (missing := _unavailable_reads(cc, unavailable, data)):
                 status = Status.ERROR
-                missing = sorted(cc.fields.intersection(unavailable))
                 message = "; ".join(f"{f}: {unavailable[f]}" for f in missing)
             elif unknown and (blocked := unknown_reads(cc.reads, unknown, data)):
                 # Judging the rest would be a guess: only apply decides these values.

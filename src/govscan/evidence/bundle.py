@@ -6,6 +6,7 @@ Layout of a bundle (contract)::
     resources.jsonl.gz    what was collected, one resource per line (redacted)
     controls.json         the controls as evaluated (for re-rendering)
     api-calls.json        the API call log
+    trend.json            only with a history: the trend the HTML report shows
     <reports>             report.html, results.sarif, junit.xml, ...
     .govscan-bundle       marker: govscan wrote this directory (listed in the manifest)
     manifest.json         SHA-256 of every file above + run metadata

@@ -29,6 +29,8 @@ RESULTS = "results.json"
 RESOURCES = "resources.jsonl.gz"
 CONTROLS = "controls.json"
 API_CALLS = "api-calls.json"
+TREND = "trend.json"
+"""The history's trend the reports showed (only with a history; govscan.results.trend)."""
 
 
 def write_results(scan: ScanResult, fp: IO[bytes]) -> str:

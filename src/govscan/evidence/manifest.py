@@ -128,7 +128,8 @@ def build_manifest(scan: ScanResult, root: Path) -> dict[str, Any]:
             "as_of": run["as_of"],
             "targets": run["targets"],
             "identities": sorted({f"{t.collector}:{t.identity}" for t in scan.run.targets}),
-        },
+        }
+        | ({"personal_data": run["personal_data"]} if "personal_data" in run else {}),
         "files": [
             {"path": p.name, "sha256": sha256_file(p), "size": p.stat().st_size}
             for p in bundle_files(root)

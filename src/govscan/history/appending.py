@@ -5,6 +5,7 @@ starts without them."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,9 @@ from govscan.model import ScanResult
 
 if TYPE_CHECKING:
     from govscan.history.store import HistoryStore
+    from govscan.results.trend import TrendData
+
+log = logging.getLogger(__name__)
 
 
 def open_history(value: str) -> HistoryStore:
@@ -28,3 +32,19 @@ def append_scan(history: HistoryStore, scan: ScanResult, exit_code: int, bundle:
 
     number = history.append(run_record(scan, exit_code, bundle), list(finding_states(scan)))
     return f"history: recorded as run {number} in {history.location.shown}"
+
+
+def scan_trend(history: HistoryStore | None, scan: ScanResult) -> TrendData | None:
+    """The trend the scan's report shows, with the scan as the latest run; None
+    without a history, or when it cannot be read (the report then has no trend
+    section, and appending will say what is wrong)."""
+    if history is None:
+        return None
+    from govscan.errors import StorageError
+    from govscan.history.trenddata import trend_for_scan
+
+    try:
+        return trend_for_scan(history, scan)
+    except StorageError as exc:
+        log.warning("no trend in the report: %s", exc)
+        return None

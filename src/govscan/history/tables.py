@@ -83,7 +83,8 @@ spans = Table(
     Column("last_run", Integer, ForeignKey("runs.id"), nullable=False),
 )
 """A finding's status over consecutive runs of its series: ``first_run`` to ``last_run``."""
-Index("spans_last_run", spans.c.last_run)
+# No index on last_run: extending a span then stays a heap-only update on
+# PostgreSQL (migration 0003_trend_indexes).
 Index("spans_finding", spans.c.finding_id)
 
 scores = Table(
@@ -99,3 +100,20 @@ scores = Table(
     Column("total", Integer, nullable=False),
     Column("ratio", Float, nullable=False),
 )
+
+pushes = Table(
+    "pushes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False),
+    Column("bundle_digest", String(80), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("pushed_at", String(40), nullable=False),
+    Column("retain_until", String(40), nullable=False),
+    # JSON: [{"name", "key", "version_id", "sha256", "size"}] in upload order.
+    Column("objects", Text, nullable=False),
+)
+"""Bundles pushed to write-once storage (``govscan evidence push``): where each
+object version is and until when it is retained. Not tied to ``runs``: a bundle
+can be pushed without its run in this history."""
+Index("pushes_bundle", pushes.c.bundle_digest)

@@ -22,6 +22,7 @@ import yaml
 
 from govscan.model import STATUS_TRIAGE, Result, ScanResult, Severity, Status
 from govscan.paths import content_dir
+from govscan.reporters.html_trend import trend_context
 from govscan.reporters.interface import Reporter, ReportOptions
 from govscan.results.scoring import CatalogFramework, combined, score, score_frameworks
 from govscan.serialize import run_to_dict
@@ -233,6 +234,7 @@ class HtmlReporter(Reporter):
             "error_results": digest.error_results,
             "manifest_hash": options.manifest_hash,
             "data_json": _trusted(_DATA_MARK),
+            "trend": trend_context(options.trend, options.lang) if options.trend else None,
         }
         page: str = _environment().get_template("report.html.j2").render(context)
         head, tail = page.split(_DATA_MARK)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any, ClassVar
 
 from govscan.model import ScanResult
+from govscan.results.trend import TrendData
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class ReportOptions:
     results_sha256: str = ""
     """SHA-256 of the results.json written beside the report, when known (cited by
     OSCAL); otherwise the reporter serialises the results to compute it."""
+    trend: TrendData | None = None
+    """The history's trend for the HTML report (trend.json in the bundle), if any."""
 
 
 class Reporter(abc.ABC):

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from govscan.model import Result, ScanResult, Status
 from govscan.reporters.interface import Reporter, ReportOptions
+from govscan.results.baseline import known_counts, view_of
 
 MAX_ROWS = 50
 """Rows per table before the rest is summarised in one line."""
@@ -51,6 +52,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "error": "error",
         "not_applicable": "not applicable",
         "waived_status": "waived",
+        "new": "new",
+        "known": "known, in the baseline",
+        "baseline": "Baseline {source}: {known} known finding(s) accepted, {new} new",
     },
     "de": {
         "title": "govscan: Richtlinie",
@@ -83,6 +87,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "error": "Fehler",
         "not_applicable": "nicht anwendbar",
         "waived_status": "ausgenommen",
+        "new": "neu",
+        "known": "bekannt, in der Baseline",
+        "baseline": "Baseline {source}: {known} bekannte(r) Befund(e) akzeptiert, {new} neu",
     },
 }
 
@@ -148,16 +155,36 @@ class MarkdownReporter(Reporter):
         n_fail, n_error = summary[Status.FAIL.value], summary[Status.ERROR.value]
         n_waived = summary[Status.WAIVED.value]
 
-        def rows(status: Status) -> Iterator[Result]:
+        view = view_of(scan)
+        known = known_counts(scan, view)
+
+        def rows(status: Status, is_known: bool | None = None) -> Iterator[Result]:
             # Most severe first; only the rows shown are ever read.
-            return scan.results.in_triage_order([status])
+            chosen = scan.results.in_triage_order([status])
+            if view is None or is_known is None:
+                return chosen
+            return (r for r in chosen if view.known(r) is is_known)
+
+        def parts(status: Status, title: str, n: int) -> list[tuple[str, bool | None, int]]:
+            """One table, or with a baseline the new and the known findings apart."""
+            if view is None:
+                return [(f"{title} ({n})", None, n)] if n else []
+            k = known[status]
+            split = [(f"{title}, {t['new']} ({n - k})", False, n - k)]
+            return [p for p in (*split, (f"{title}, {t['known']} ({k})", True, k)) if p[2]]
 
         out = [f"## {t['title']} {escape(run.policy)}", ""]
-        if scan.errors or n_error:
+        if scan.errors or n_error - known[Status.ERROR]:
             out += [t["verdict_incomplete"], ""]
-        if n_fail:
-            out.append(t["verdict_fail"].format(n=n_fail))
-        elif not (scan.errors or n_error):
+        if view is not None:
+            n_known = known[Status.FAIL] + known[Status.ERROR]
+            source, new = escape(view.use.source), n_fail + n_error - n_known
+            out += [t["baseline"].format(source=source, known=n_known, new=new), ""]
+            for note in view.use.notes:
+                out += [f"> {escape(note)}", ""]
+        if n_fail - known[Status.FAIL]:
+            out.append(t["verdict_fail"].format(n=n_fail - known[Status.FAIL]))
+        elif not (scan.errors or n_error - known[Status.ERROR]):
             out.append(t["verdict_ok"])
         out.append("")
         status_label = {
@@ -184,12 +211,12 @@ class MarkdownReporter(Reporter):
             out.append(f"{t['targets']}: {targets}")
         out.append("")
 
-        if n_fail:
-            out += [f"### {t['failures']} ({n_fail})", ""]
+        for title, is_known, n in parts(Status.FAIL, t["failures"], n_fail):
+            out += [f"### {title}", ""]
             out += _table(
                 [t["severity"], t["control"], t["resource"], t["message"]],
-                rows(Status.FAIL),
-                n_fail,
+                rows(Status.FAIL, is_known),
+                n,
                 lambda r: [
                     r.severity.value,
                     code(r.control_id),
@@ -199,12 +226,12 @@ class MarkdownReporter(Reporter):
                 t["more"],
             )
             out.append("")
-        if n_error:
-            out += [f"### {t['errors']} ({n_error})", ""]
+        for title, is_known, n in parts(Status.ERROR, t["errors"], n_error):
+            out += [f"### {title}", ""]
             out += _table(
                 [t["control"], t["resource"], t["message"]],
-                rows(Status.ERROR),
-                n_error,
+                rows(Status.ERROR, is_known),
+                n,
                 lambda r: [code(r.control_id), _resource(r), escape(r.message or r.title)],
                 t["more"],
             )

@@ -15,6 +15,8 @@ from typing import IO, Any, ClassVar
 from govscan.fingerprint import code_fingerprint
 from govscan.model import Control, Location, Result, ScanResult, Severity, Status
 from govscan.reporters.interface import Reporter, ReportOptions
+from govscan.reporters.sarif_baseline import baseline_properties, baseline_results, rule_of_mark
+from govscan.results.baseline import view_of
 from govscan.serialize import Encoded, encode_compact, encode_string, write_json
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -280,9 +282,15 @@ class SarifReporter(Reporter):
         controls = {c.id: c for c in scan.controls}
         for cid, r in scan.results.first_per_control().items():
             controls.setdefault(cid, _control_from_result(r))
+        view = view_of(scan)
+        if view is not None:  # a baseline entry no result names still needs its rule
+            for m in view.use.marks:
+                controls.setdefault(m.control_id, rule_of_mark(m))
         ordered = sorted(controls.values(), key=lambda c: c.id)
         index = {c.id: i for i, c in enumerate(ordered)}
         results = Encoded(_result_text(r, index[r.control_id]) for r in scan.results.select(wanted))
+        if view is not None:
+            results = Encoded(baseline_results(scan, view, wanted, index))
         run = scan.run
         notifications = [
             {
@@ -334,6 +342,7 @@ class SarifReporter(Reporter):
                         "controlsHash": run.controls_hash,
                         "policyHash": run.policy_hash,
                         "summary": scan.summary,
+                        **baseline_properties(view),
                     },
                 }
             ],

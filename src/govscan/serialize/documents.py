@@ -21,6 +21,7 @@ from govscan.model import (
     Severity,
     Target,
 )
+from govscan.serialize.baseline_use import baseline_use_from_dict, baseline_use_to_dict
 from govscan.serialize.result import ResultDecoder, result_to_dict, text_or_empty
 
 RESULTS_SCHEMA_ID = "govscan/results/v1"
@@ -73,7 +74,13 @@ def run_to_dict(run: RunInfo) -> dict[str, Any]:
         "policy_hash": run.policy_hash,
         "parameters": dict(run.parameters),
         "as_of": run.as_of.isoformat() if run.as_of else None,
+        **({"personal_data": run.personal_data} if run.personal_data else {}),
+        **_baseline(run),
     } | ({"fingerprints": run.fingerprints} if run.fingerprints else {})
+
+
+def _baseline(run: RunInfo) -> dict[str, Any]:
+    return {"baseline": baseline_use_to_dict(run.baseline)} if run.baseline else {}
 
 
 def run_from_dict(doc: Mapping[str, Any]) -> RunInfo:
@@ -92,6 +99,8 @@ def run_from_dict(doc: Mapping[str, Any]) -> RunInfo:
         parameters=doc.get("parameters", {}),
         as_of=date.fromisoformat(doc["as_of"]) if doc.get("as_of") else None,
         fingerprints=text_or_empty(doc.get("fingerprints")),
+        personal_data=text_or_empty(doc.get("personal_data")),
+        baseline=baseline_use_from_dict(doc["baseline"]) if doc.get("baseline") else None,
     )
 
 

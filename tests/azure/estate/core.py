@@ -46,6 +46,19 @@ def group(sub: str, name: str, location: str, managed_by: str | None = None) -> 
     return out
 
 
+OTHER_PLANS = (
+    "Api",
+    "AppServices",
+    "Arm",
+    "CloudPosture",
+    "Containers",
+    "CosmosDbs",
+    "OpenSourceRelationalDatabases",
+    "SqlServerVirtualMachines",
+    "SqlServers",
+)
+
+
 def pricing(sub: str, name: str, tier: str) -> dict[str, Any]:
     return {
         "id": f"/subscriptions/{sub}/providers/Microsoft.Security/pricings/{name}",
@@ -139,13 +152,18 @@ ENTRIES: dict[str, Any] = {
         SUB1, "/resourceGroups/MC_rg-app_aks_westeurope/providers/Microsoft.Authorization/locks"
     ): listing(),
     _sub(SUB2, "/resourceGroups/rg-dev/providers/Microsoft.Authorization/locks"): listing(),
+    # The pricing list holds every plan, Free ones included.
     _sub(SUB1, "/providers/Microsoft.Security/pricings"): listing(
         pricing(SUB1, "VirtualMachines", "Standard"),
         pricing(SUB1, "StorageAccounts", "Standard"),
         pricing(SUB1, "KeyVaults", "Free"),
+        *(pricing(SUB1, n, "Free") for n in OTHER_PLANS),
     ),
     _sub(SUB2, "/providers/Microsoft.Security/pricings"): listing(
-        pricing(SUB2, "VirtualMachines", "Free")
+        pricing(SUB2, "VirtualMachines", "Free"),
+        pricing(SUB2, "StorageAccounts", "Free"),
+        pricing(SUB2, "KeyVaults", "Free"),
+        *(pricing(SUB2, n, "Free") for n in OTHER_PLANS),
     ),
     _sub(SUB1, "/providers/Microsoft.Security/securityContacts"): listing(
         {

@@ -215,6 +215,18 @@ ENTRIES: dict[str, Any] = {
                     destinationPortRange="3389",
                     destinationAddressPrefix="*",
                 ),
+                # Open to the Internet, but deny-rdp decides that traffic first.
+                rule(
+                    CLOSED_NSG,
+                    "rdp-behind-deny",
+                    access="Allow",
+                    direction="Inbound",
+                    priority=120,
+                    protocol="Tcp",
+                    sourceAddressPrefix="Internet",
+                    destinationPortRange="3389",
+                    destinationAddressPrefix="*",
+                ),
             ],
             [f"{VNET1}/subnets/app"],
         ),

@@ -229,10 +229,11 @@ class Subscription:
                     unavailable[f] = f"{d.action}: {failed}"
                 with self._lock:
                     self._detail_errors.setdefault((spec.type, d.action), []).append(str(failed))
-        data = spec.normalise(arm, Fetched(responses, unavailable))
+        fetched = Fetched(responses, unavailable)
+        data = spec.normalise(arm, fetched)
         if data is None:
             return
-        yield self.resource(spec, arm, data, unavailable)
+        yield self.resource(spec, arm, data, {**unavailable, **fetched.missing})
 
     def shared(self, spec: AzureType, d: Detail, client: Any, ctx: Ctx) -> Any:
         """A shared detail's response, fetched once per (type, detail); its failure is

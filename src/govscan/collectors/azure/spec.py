@@ -139,6 +139,10 @@ class Fetched:
     """Detail name -> ARM JSON (None: not configured) of each call that succeeded."""
     unavailable: Mapping[str, str] = field(default_factory=dict)
     """Field -> why it could not be read."""
+    missing: dict[str, str] = field(default_factory=dict)
+    """Filled by the normaliser: a path inside a field that a successful answer left
+    out although it always holds it (``defender_plans.Containers``) -> why. The
+    resource lists it as unavailable: the controls reading it report ``error``."""
 
     def __contains__(self, name: object) -> bool:
         return name in self.responses

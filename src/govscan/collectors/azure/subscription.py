@@ -32,6 +32,23 @@ ACTIVITY_CATEGORIES = (
     "ResourceHealth",
 )
 
+DEFENDER_PLANS = (
+    "Api",
+    "AppServices",
+    "Arm",
+    "CloudPosture",
+    "Containers",
+    "CosmosDbs",
+    "KeyVaults",
+    "OpenSourceRelationalDatabases",
+    "SqlServerVirtualMachines",
+    "SqlServers",
+    "StorageAccounts",
+    "VirtualMachines",
+)
+"""The current Defender for Cloud plans (pricing names); retired ones (Dns,
+KubernetesService, ContainerRegistry) are absent from newer subscriptions."""
+
 A_PRICINGS = "Microsoft.Security/pricings/read"
 A_CONTACTS = "Microsoft.Security/securityContacts/read"
 A_DIAGNOSTICS = "Microsoft.Insights/DiagnosticSettings/Read"
@@ -63,6 +80,23 @@ def _props(item: Mapping[str, Any]) -> dict[str, Any]:
 
 def defender_plans(got: Mapping[str, Any]) -> dict[str, Any]:
     return {str(p.get("name")): _props(p).get("pricingTier") for p in _values(got) if p.get("name")}
+
+
+def absent_plans(plans: Mapping[str, Any]) -> dict[str, str]:
+    """``defender_plans.<plan>`` -> why, for each current plan the answer lacks.
+
+    The pricing list returns every plan of the subscription, Free ones included, and
+    does not document what a missing one means (a plan not offered in this cloud, a
+    partial answer): unknown, never "off"."""
+    return {
+        f"defender_plans.{name}": (
+            f"the Defender for Cloud pricing list returned no {name} plan"
+            if name not in plans
+            else f"the Defender for Cloud pricing list returned the {name} plan without a tier"
+        )
+        for name in DEFENDER_PLANS
+        if not isinstance(plans.get(name), str)
+    }
 
 
 def security_contact(got: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -181,6 +215,7 @@ def subscription(arm: dict[str, Any], got: Fetched) -> dict[str, Any]:
     }
     if "pricings" in got:
         data["defender_plans"] = defender_plans(got.get("pricings"))
+        got.missing.update(absent_plans(data["defender_plans"]))
     if "contacts" in got:
         data["security_contact"] = security_contact(got.get("contacts"))
     if "diagnostics" in got:

@@ -7,6 +7,7 @@ from typing import Any
 
 from govscan.collectors.azure.spec import AzureType, Ctx, Detail, Fetched, define
 from govscan.collectors.azure.types_util import dig, items, obj, objs, props, strs
+from govscan.collectors.nsg_rules import with_shadowing
 
 NSG = "azure.network.security_group"
 VNET = "azure.network.virtual_network"
@@ -70,7 +71,7 @@ def security_group(arm: dict[str, Any], _: Fetched) -> dict[str, Any]:
     rules = [rule(r, False) for r in objs(p.get("securityRules"))]
     rules += [rule(r, True) for r in objs(p.get("defaultSecurityRules"))]
     return {
-        "rules": rules,
+        "rules": with_shadowing(rules),
         "subnets": [str(s["id"]) for s in objs(p.get("subnets")) if s.get("id")],
         "network_interfaces": [
             str(n["id"]) for n in objs(p.get("networkInterfaces")) if n.get("id")

@@ -71,6 +71,14 @@ class GcpCollector(Collector):
             metavar="URL",
             help="Base URL every Google API is reached at (a proxy or a local test server).",
         ),
+        CollectorOption(
+            "gcp_no_asset_inventory",
+            "--gcp-no-asset-inventory",
+            "no_asset_inventory",
+            kind="switch",
+            help="List every project on its own instead of through the Cloud Asset Inventory "
+            "(organisation and folder scans).",
+        ),
         CollectorOption("gcp_endpoints", None, "endpoints", kind="mapping"),
         CollectorOption("gcp_max_workers", None, "max_workers", kind="int"),
     )
@@ -93,6 +101,7 @@ class GcpCollector(Collector):
             str(k): _url(v, f"targets gcp endpoints {k}") or "" for k, v in endpoints.items()
         }
         self.workers = int(options.get("gcp_max_workers") or PROJECT_WORKERS)
+        self.asset_inventory = not options.get("gcp_no_asset_inventory")
         self.log = CallLog()
         # One policy and one token bucket per (project, API) for the whole scan.
         self.throttle = new_throttle()
@@ -127,7 +136,7 @@ class GcpCollector(Collector):
 
     def collect(self, plan: CollectionPlan) -> Iterator[Item]:
         from govscan.collectors.fanin import Task, fan_in
-        from govscan.collectors.gcp import credentials, hierarchy
+        from govscan.collectors.gcp import credentials, hierarchy, inventory, registry
         from govscan.collectors.gcp.clients import Clients
         from govscan.collectors.gcp.scan import scan_project
 
@@ -145,6 +154,15 @@ class GcpCollector(Collector):
         as_of = datetime.now(UTC)
         for p in found.projects.values():
             self._record(p)
+        listed = None
+        if self.asset_inventory:
+            types = [t for name, t in registry.load().items() if name in plan.fields]
+            listed = inventory.read(
+                clients,
+                inventory.scopes(self.organization, self.folders),
+                found.projects.values(),
+                types,
+            )
 
         def failed(project: Any, exc: Exception) -> list[Item]:
             # One project's failure keeps the other projects' results.
@@ -158,7 +176,7 @@ class GcpCollector(Collector):
 
         yield from fan_in(
             (
-                Task(p.project_id, partial(scan_project, clients, p, plan, as_of))
+                Task(p.project_id, partial(scan_project, clients, p, plan, as_of, listed))
                 for p in sorted(found.projects.values(), key=lambda p: p.project_id)
             ),
             failed,

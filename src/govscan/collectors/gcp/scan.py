@@ -15,6 +15,7 @@ from govscan.collectors.gcp import project as project_type
 from govscan.collectors.gcp import registry, services
 from govscan.collectors.gcp.calls import CallFailure
 from govscan.collectors.gcp.clients import Clients
+from govscan.collectors.gcp.inventory import Inventory
 from govscan.collectors.gcp.spec import Scope, collect
 from govscan.collectors.gcp.target import Project
 from govscan.collectors.interface import CollectionPlan, Item
@@ -24,8 +25,14 @@ log = logging.getLogger(__name__)
 
 
 def scan_project(
-    clients: Clients, project: Project, plan: CollectionPlan, as_of: datetime
+    clients: Clients,
+    project: Project,
+    plan: CollectionPlan,
+    as_of: datetime,
+    inventory: Inventory | None = None,
 ) -> Iterator[Item]:
+    """``inventory``: what the Cloud Asset Inventory already listed (its types are
+    not listed again in projects it covers)."""
     scope = Scope(clients, project, plan.fields, as_of)
     types = registry.load()
     wanted = [t for name, t in sorted(types.items()) if name in plan.fields]
@@ -52,7 +59,9 @@ def scan_project(
             yield _off(spec.type, spec.api, project)
             continue
         try:
-            yield from collect(spec, scope)
+            # With the enabled APIs unknown, a disabled API must still answer "disabled".
+            listed = inventory.listed(spec, project) if inventory and enabled is not None else None
+            yield from collect(spec, scope, listed)
         except Exception as exc:  # a bug in one type must not cost the project's others
             log.error(
                 "%s in %s failed: %s: %s", spec.type, project.project_id, type(exc).__name__, exc

@@ -8,11 +8,16 @@ A ``GcpType`` declares how one resource type is read in one project:
   ``Clients.pages``, which does it; ``Clients.rest(api, project)`` already answers
   dicts.
 - each ``Detail`` is called per listed item only when the plan reads one of its
-  fields; what it returned reaches the normaliser in ``Fetched``;
+  fields (and its ``when`` holds for the item); what it returned reaches the
+  normaliser in ``Fetched``;
 - ``normalise(item, fetched)`` returns the documented fields
   (``data/resource_types/gcp.yaml``) or None to skip the item. The kit adds the
   common fields (``project_id``, ``project_number``, ``labels``, ``name``) when the
   normaliser did not set them.
+
+A type with an ``asset_type`` is listed through the Cloud Asset Inventory in
+organisation and folder scans (``inventory.py``): the assets' ``resource.data``
+replaces the list call, everything else is the same.
 
 The ``api`` is the service name Service Usage knows (``compute.googleapis.com``): in a
 project where it is not enabled nothing of the type is called and the scope is
@@ -26,7 +31,7 @@ Type modules (``types_*.py`` in this package) call ``define`` at import;
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -79,6 +84,10 @@ class Detail:
     """IAM permissions it needs; empty means ``(name,)``."""
     always: bool = False
     """Call it whatever the plan (it also identifies the resource)."""
+    when: Callable[[Mapping[str, Any]], bool] | None = None
+    """Called for a listed item only when this holds for it; otherwise the detail
+    answers None (nothing in effect) without a call, e.g. no ACL read for a bucket
+    whose uniform access makes ACLs grant nothing."""
 
     def needs(self) -> tuple[str, ...]:
         return self.permissions or (self.name,)
@@ -107,6 +116,12 @@ class GcpType:
     ident: Ident | None = None
     """The resource id (full resource name) from the listed item; default:
     ``//<api>/<item name>`` for relative names, or from ``selfLink``."""
+    asset_type: str = ""
+    """The Cloud Asset Inventory type whose ``resource.data`` is the listed item's
+    REST JSON (``storage.googleapis.com/Bucket``); empty: listed per project only."""
+    from_assets: Callable[[Sequence[Mapping[str, Any]]], Iterable[Mapping[str, Any]]] | None = None
+    """One project's items from the inventory -> what ``list`` would yield (for a
+    list call that adds to its items); None: the items as they are."""
 
     def detail_permissions(self) -> Mapping[str, tuple[str, ...]]:
         """Field -> permissions needed only when a control reads it."""
@@ -212,16 +227,23 @@ class Scope:
         )
 
 
-def collect(spec: GcpType, scope: Scope) -> Iterator[Item]:
-    """List, fetch the details the plan needs, normalise; failures as errors of the scope."""
+def collect(
+    spec: GcpType, scope: Scope, listed: Iterable[Mapping[str, Any]] | None = None
+) -> Iterator[Item]:
+    """List (or take ``listed``, the items the inventory already holds), fetch the
+    details the plan needs, normalise; failures as errors of the scope."""
     calls = [d for d in spec.details if d.always or scope.wants(spec.type, *d.fields)]
     failed: dict[str, CallFailure] = {}
     try:
-        for item in spec.list(scope.clients, scope.project):
+        items = listed if listed is not None else spec.list(scope.clients, scope.project)
+        for item in items:
             responses: dict[str, Any] = {}
             unavailable: dict[str, str] = {}
             skip = False
             for d in calls:
+                if d.when is not None and not d.when(item):
+                    responses[d.name] = None
+                    continue
                 try:
                     responses[d.name] = d.call(scope.clients, scope.project, item)
                 except CallFailure as failure:

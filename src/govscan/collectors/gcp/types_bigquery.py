@@ -158,5 +158,6 @@ define(
         permissions=(GET,),
         details=(Detail(GET, DETAIL_FIELDS, _get),),
         ident=ident,
+        asset_type="bigquery.googleapis.com/Dataset",
     )
 )

@@ -268,6 +268,7 @@ define(
         details=(
             Detail(GET_PROJECT, ("os_login_enabled", "serial_port_enabled"), _project_metadata),
         ),
+        asset_type="compute.googleapis.com/Instance",
     )
 )
 define(
@@ -277,5 +278,6 @@ define(
         list=_list_disks,
         normalise=normalise_disk,
         permissions=(LIST_DISKS,),
+        asset_type="compute.googleapis.com/Disk",
     )
 )

@@ -125,5 +125,6 @@ define(
         list=_list,
         normalise=normalise,
         permissions=(LIST,),
+        asset_type="container.googleapis.com/Cluster",
     )
 )

@@ -133,5 +133,6 @@ define(
         normalise=normalise,
         permissions=(LIST_LOCATIONS, LIST_RINGS, LIST_KEYS),
         details=(Detail(GET_IAM, ("iam_public_members",), _iam_policy),),
+        asset_type="cloudkms.googleapis.com/CryptoKey",
     )
 )

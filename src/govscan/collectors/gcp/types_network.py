@@ -188,6 +188,7 @@ define(
         normalise=normalise_firewall,
         permissions=(LIST_FIREWALLS,),
         located=False,
+        asset_type="compute.googleapis.com/Firewall",
     )
 )
 define(
@@ -199,5 +200,6 @@ define(
         permissions=(LIST_NETWORKS,),
         details=(Detail(LIST_SUBNETS, SUBNET_FIELDS, _subnets),),
         located=False,
+        asset_type="compute.googleapis.com/Network",
     )
 )

@@ -85,5 +85,6 @@ define(
         list=_list,
         normalise=normalise,
         permissions=(LIST,),
+        asset_type="secretmanager.googleapis.com/Secret",
     )
 )

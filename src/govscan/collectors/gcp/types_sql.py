@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from govscan.collectors.gcp.clients import Clients
@@ -46,6 +46,11 @@ def _list(clients: Clients, project: Project) -> Iterator[Mapping[str, Any]]:
             "items",
         )
     )
+    return with_regions(found)
+
+
+def with_regions(found: Sequence[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+    """One project's instances, each with the regions of all of them."""
     regions = {str(i.get("name")): location(i.get("region")) for i in found}
     for item in found:
         yield {**item, REPLICA_REGIONS: regions}
@@ -150,5 +155,7 @@ define(
         normalise=normalise,
         permissions=(LIST,),
         ident=ident,
+        asset_type="sqladmin.googleapis.com/Instance",
+        from_assets=with_regions,
     )
 )

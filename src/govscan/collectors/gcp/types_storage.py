@@ -100,6 +100,12 @@ def _acls(clients: Clients, project: Project, item: Mapping[str, Any]) -> Any:
     return clients.run(API, project.project_id, GET, read)
 
 
+def _acls_in_effect(item: Mapping[str, Any]) -> bool:
+    """ACLs grant nothing under uniform bucket-level access: not worth a call."""
+    iam = obj(item.get("iamConfiguration"))
+    return not obj(iam.get("uniformBucketLevelAccess")).get("enabled")
+
+
 def normalise(item: Mapping[str, Any], fetched: Fetched) -> dict[str, Any]:
     """A bucket's REST JSON (and its IAM policy and ACLs when read) -> gcp.storage.bucket."""
     loc = location(item.get("location"))
@@ -171,8 +177,9 @@ define(
         permissions=(LIST,),
         details=(
             Detail(GET_IAM, ("iam_public_members",), _iam_policy),
-            Detail(GET, ("acl_public",), _acls, permissions=(GET, GET_IAM)),
+            Detail(GET, ("acl_public",), _acls, permissions=(GET, GET_IAM), when=_acls_in_effect),
         ),
         ident=ident,
+        asset_type="storage.googleapis.com/Bucket",
     )
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from govscan.collectors.nsg_rules import with_shadowing
 from govscan.collectors.repo.hcl import Unknown
 from govscan.collectors.repo.normalize_azure_links import Links, Normalised, common
 from govscan.collectors.repo.unknowns import as_int, as_str
@@ -132,4 +133,4 @@ def security_group(r: Any, links: Links) -> Normalised:
     if why is not None:
         rules.append(why)  # an unknown item: the rule list is not known
     rules += [_default(*d) for d in _DEFAULT_RULES]
-    return "azure.network.security_group", common(r) | {"rules": rules}
+    return "azure.network.security_group", common(r) | {"rules": with_shadowing(rules)}
