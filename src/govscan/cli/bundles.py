@@ -39,9 +39,12 @@ from govscan.errors import ExitCode, UsageError
 @click.option(
     "--history",
     "history_url",
-    metavar="URL",
-    help="Show the trend from this history (a path, postgresql://... or 'default') "
-    "instead of the bundle's trend.json: a periodic report.",
+    is_flag=False,
+    flag_value="default",
+    default=None,
+    metavar="[URL]",
+    help="Show the trend from this history (alone: GOVSCAN_HISTORY, else the per-user "
+    "file; or a path or postgresql://...) instead of the bundle's trend.json.",
 )
 @click.option("--since", help="With --history: the period, a date or 90d / 12w ago.")
 def report(

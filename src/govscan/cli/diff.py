@@ -23,7 +23,10 @@ def _control_frameworks() -> dict[str, tuple[str, ...]]:
 @click.option(
     "--history",
     "url",
-    metavar="URL",
+    is_flag=False,
+    flag_value="default",
+    default=None,
+    metavar="[URL]",
     help="History for run:ID, run:N or run:latest (default: GOVSCAN_HISTORY, else the "
     "per-user SQLite file).",
 )
