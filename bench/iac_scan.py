@@ -68,12 +68,17 @@ def main() -> None:
         default=0,
         help="split the resources into root modules of this many (default: one module)",
     )
+    ap.add_argument(
+        "--policy",
+        help="policy name or file (default: baseline); a file selecting a fixed set of "
+        "controls compares builds whose catalogs differ like for like",
+    )
     args = ap.parse_args()
     for n in (int(x) for x in args.resources.split(",")):
-        run(n, args.formats, args.per_module)
+        run(n, args.formats, args.per_module, args.policy)
 
 
-def run(n: int, formats: str, per_module: int = 0) -> None:
+def run(n: int, formats: str, per_module: int = 0, policy: str | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "repo"
         repo.mkdir()
@@ -93,6 +98,7 @@ def run(n: int, formats: str, per_module: int = 0) -> None:
             str(out),
             "--fail-on",
             "none",
+            *(["--policy", policy] if policy else []),
         ]
         t0 = time.perf_counter()
         m = run_timed(cmd)

@@ -29,6 +29,7 @@ TOP_KEYS = {
     "strict_unknown",
     "history",
     "baseline",
+    "attestations",
     "targets",
 }
 
@@ -100,6 +101,7 @@ _SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
         "true or a database file or URL",
     ),
     "baseline": (lambda v: isinstance(v, str) and bool(v.strip()), "a baseline file or history"),
+    "attestations": (lambda v: isinstance(v, str) and bool(v.strip()), "a folder"),
 }
 
 
@@ -178,6 +180,7 @@ def merge_scan_options(config: Mapping[str, Any], flags: Mapping[str, Any]) -> d
         else config.get("strict_unknown"),
         "history": flags.get("history") or _history(config.get("history"), rel),
         "baseline": flags.get("baseline") or _baseline(config.get("baseline"), rel),
+        "attestations": flags.get("attestations") or rel(config.get("attestations")),
         "targets": targets,
     }
 

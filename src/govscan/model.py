@@ -21,6 +21,7 @@ from govscan.runinfo import RunInfo as RunInfo
 from govscan.runinfo import Target as Target
 from govscan.typespecs import FieldSpec as FieldSpec
 from govscan.typespecs import ResourceTypeSpec as ResourceTypeSpec
+from govscan.typespecs import is_attestation as is_attestation
 
 
 class Severity(enum.Enum):
@@ -242,6 +243,7 @@ class Policy:
     waivers: tuple[Waiver, ...] = ()
     severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
     source: str = ""
+    not_applicable: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,8 +275,7 @@ class Result:
     """An ``error`` because a value the check needs is unknown before apply, not because
     data could not be collected; counts toward an incomplete run only when asked."""
     fingerprint: str = ""
-    """The finding's identity across runs (``govscan.fingerprint``); empty in bundles
-    written before it existed."""
+    """The finding's identity across runs (``govscan.fingerprint``); empty in older bundles."""
 
 
 def result_order(r: Result) -> tuple[str, str, str, str]:

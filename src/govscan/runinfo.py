@@ -93,3 +93,6 @@ class RunInfo:
     there."""
     baseline: BaselineUse | None = None
     """The baseline this run was judged against, if any."""
+    not_applicable: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """What the policy declares not applicable: framework key -> requirement id ->
+    justification (``Policy.not_applicable``); empty when it declares nothing."""

@@ -56,6 +56,7 @@ class ScanConfig:
     """A baseline file, or ``history``: the last run of the same targets in the history."""
     history: str | None = None
     """A history to append the run to (``default``, a path or a URL); None: none."""
+    attestations: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -362,6 +363,9 @@ def _scan_into(
     # The spool's temporary database lives as long as the returned ScanResult.
     spool = ResultSpool()
     results: Any = _RedactedResults(spool, redactor) if redactor is not None else spool
+    from govscan.attest.scan import add_attestations
+
+    add_attestations(config.attestations, as_of.date(), results, out_dir)
     with ResourceWriter(out_dir / RESOURCES) as writer:
         sink: Any = _RedactingSink(writer, redactor) if redactor is not None else writer
         if renamed is not None and any(c.replaces for c in controls):

@@ -26,3 +26,13 @@ class ResourceTypeSpec:
     description: str = ""
     regional: bool = True
     fields: Mapping[str, FieldSpec] = field(default_factory=dict)
+
+
+ATTESTATION_TYPE = "govscan.attestation"
+"""The resource type of results people attest (``govscan.attest``), not an API answers;
+their control ids start with ``attestation.``."""
+
+
+def is_attestation(control_id: str) -> bool:
+    """Whether a result's control is an attestation rather than an automated control."""
+    return control_id.startswith("attestation.")

@@ -21,6 +21,8 @@ def _kind(doc: YamlDocument, path: Path) -> str:
             return "registry"
         if "activities" in data:
             return "records"
+        if "statement" in data and "valid_until" in data:
+            return "attestation"
         if "check" in data or "resource" in data:
             return "control"
         if _POLICY_HINTS & set(data) or "policies" in parts:
@@ -59,12 +61,13 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], dict[str, int]
     if not paths:
         paths = [content_dir("controls"), content_dir("policies")]
     files, problems = _files(paths)
-    counts = {"controls": 0, "policies": 0, "registries": 0, "records": 0}
+    counts = {"controls": 0, "policies": 0, "registries": 0, "records": 0, "attestations": 0}
     docs: dict[str, list[tuple[Path, YamlDocument]]] = {
         "control": [],
         "policy": [],
         "registry": [],
         "records": [],
+        "attestation": [],
     }
     for f in files:
         try:
@@ -98,8 +101,22 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], dict[str, int]
         for _, doc in docs[kind]:
             counts[label] += 1
             problems.extend(_validate_registry_like(kind, doc))
+    problems.extend(_validate_attestations(docs["attestation"], counts))
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.message))
     return list(dict.fromkeys(problems)), counts
+
+
+def _validate_attestations(
+    docs: Sequence[tuple[Path, YamlDocument]], counts: dict[str, int]
+) -> list[Problem]:
+    from govscan.attest.validate import validate_attestation_document
+
+    found: list[Problem] = []
+    for path, doc in docs:
+        counts["attestations"] += 1
+        # Evidence files are relative to the attestation's own directory.
+        found.extend(validate_attestation_document(doc, path.parent))
+    return found
 
 
 def _validate_registry_like(kind: str, doc: YamlDocument) -> list[Problem]:

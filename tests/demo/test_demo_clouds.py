@@ -184,3 +184,26 @@ def test_a_baseline_scan_of_the_demo_clouds_finds_every_route(tmp_path: Path) ->
         misses = [(s.method, s.path) for s in (*running.azure.misses, *running.gcp.misses)]
     assert misses == []
     assert json.loads((tmp_path / "out" / "results.json").read_text())["errors"] == []
+
+
+def test_demo_bundle_carries_the_filled_attestations(demo: DemoRun) -> None:
+    attested = {
+        r["control_id"]: r["status"]
+        for r in demo.doc["results"]
+        if r["control_id"].startswith("attestation.")
+    }
+    side = json.loads((demo.out / "attestations.json").read_text())
+    as_of = demo.doc["run"]["as_of"]
+    # Valid until a fixed date: after it the demo shows them expired, as it should.
+    assert attested == {
+        f"attestation.{a['id']}": "pass" if as_of <= a["valid_until"] else "fail"
+        for a in side["attestations"]
+    }
+    assert sorted(attested) == [
+        "attestation.awareness-training",
+        "attestation.incident-management",
+        "attestation.isms-policy",
+        "attestation.security-roles",
+    ]
+    hashed = [f for a in side["attestations"] for f in a["files"]]
+    assert hashed and all(f["sha256"] == f["sha256_found"] for f in hashed)

@@ -158,7 +158,10 @@ def _merge(
     values: dict[str, Any] = {}
     waivers: list[Waiver] = []
     severity: dict[str, Severity] = {}
+    not_applicable: dict[str, dict[str, str]] = {}
     for parent in parents:
+        for key, reqs in parent.not_applicable.items():
+            not_applicable.setdefault(key, {}).update(reqs)
         include = include + parent.include
         exclude.extend(parent.exclude)
         params.update(parent.parameters)
@@ -208,7 +211,15 @@ def _merge(
         waivers=tuple(waivers),
         severity_overrides=severity,
         source=source,
+        not_applicable=_not_applicable(data.get("not_applicable"), not_applicable),
     )
+
+
+def _not_applicable(own: Any, inherited: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The parents' declarations, then this file's (validated: id -> justification)."""
+    for key, reqs in (own or {}).items():
+        inherited.setdefault(key, {}).update({k: v.strip() for k, v in reqs.items()})
+    return inherited
 
 
 def _apply_overrides(policy: Policy, overrides: Mapping[str, str]) -> Policy:

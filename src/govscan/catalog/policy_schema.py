@@ -44,6 +44,18 @@ _FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
         "Control id -> severity that replaces the control's own",
         {"type": "object", "additionalProperties": {"$ref": "#/$defs/severity"}},
     ),
+    "not_applicable": (
+        "Framework key -> requirement id -> why it does not apply (shown as not applicable, "
+        "never as passed)",
+        {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {"$ref": "#/$defs/text"},
+            },
+        },
+    ),
 }
 POLICY_FIELDS = tuple(_FIELDS)
 

@@ -133,6 +133,7 @@ def _semantic(doc: YamlDocument, data: dict[Any, Any], known: set[str]) -> Itera
         for name, spec in params.items():
             if isinstance(name, str) and isinstance(spec, dict):
                 yield from _default(doc, ("parameters", name), spec)
+    yield from _not_applicable(doc, data.get("not_applicable"))
     for ptr, waiver in _dicts(data.get("waivers"), "waivers"):
         if len(ptr) == 2:
             yield from _waiver(doc, ptr, waiver, known)
@@ -151,6 +152,27 @@ def _frameworks(doc: YamlDocument, ptr: Pointer, value: Any) -> Iterator[Problem
             yield doc.problem((*ptr, i), f"unknown framework key '{key}'")
         elif req and not fws[key].has(req.strip()):
             yield doc.problem((*ptr, i), f"requirement '{req.strip()}' is not in the {key} catalog")
+
+
+def _not_applicable(doc: YamlDocument, value: Any) -> Iterator[Problem]:
+    from govscan.catalog.frameworks import load_frameworks
+
+    if not isinstance(value, dict):
+        return
+    fws = load_frameworks()
+    for key, reqs in value.items():
+        if not isinstance(key, str):
+            continue
+        if key not in fws:
+            yield doc.problem(("not_applicable", key), f"unknown framework key '{key}'", key=True)
+        elif isinstance(reqs, dict):
+            for rid in reqs:
+                if isinstance(rid, str) and not fws[key].has(rid):
+                    yield doc.problem(
+                        ("not_applicable", key, rid),
+                        f"requirement '{rid}' is not in the {key} catalog",
+                        key=True,
+                    )
 
 
 def _default(doc: YamlDocument, ptr: Pointer, spec: dict[Any, Any]) -> Iterator[Problem]:

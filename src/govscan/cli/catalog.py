@@ -113,34 +113,47 @@ def frameworks_list() -> None:
 
 @frameworks.command("show")
 @click.argument("key")
-@click.option("--uncovered", is_flag=True, help="Only requirements no control covers.")
-def frameworks_show(key: str, uncovered: bool) -> None:
-    """Each requirement, the controls covering it, and which have none."""
+@click.option("--uncovered", is_flag=True, help="Only requirements in the gap state.")
+@click.option(
+    "--policy",
+    "policy_name",
+    help="Count only this policy's controls and its not-applicable declarations.",
+)
+@click.option("--policies", "policy_dirs", multiple=True, type=click.Path(path_type=Path))
+def frameworks_show(
+    key: str, uncovered: bool, policy_name: str | None, policy_dirs: tuple[Path, ...]
+) -> None:
+    """Each requirement with its coverage state (automated, attested, not applicable,
+    gap) and what answers it."""
     from govscan.catalog.frameworks import load_frameworks
+    from govscan.results.coverage import Coverage, declared_not_applicable, framework_coverage
 
     fws = load_frameworks()
     if key not in fws:
         raise UsageError(f"unknown framework '{key}' (known: {', '.join(fws)})")
-    by_req: dict[str, list[str]] = {}
-    for c in _all_controls(()):
-        for rid in c.frameworks.get(key, ()):
-            by_req.setdefault(rid, []).append(c.id)
-    fw = fws[key]
-    none = 0
-    for req in fw.requirements:
-        ids = by_req.get(req.id, [])
-        if not ids:
-            none += 1
-        if uncovered and ids:
-            continue
-        click.echo(f"{req.id:<14} {req.title}")
-        click.echo(
-            "    "
-            + (", ".join(sorted(ids)) if ids else "(no automated control: manual evidence needed)")
-        )
-    click.echo(
-        f"{len(fw.requirements) - none} of {len(fw.requirements)} requirements covered", err=True
+    controls_ = _all_controls(())
+    not_applicable: dict[str, str] = {}
+    if policy_name:
+        from govscan.catalog.policies import load_policy, select_controls
+
+        pol = load_policy(policy_name, extra_dirs=policy_dirs)
+        controls_ = select_controls(pol, controls_)
+        not_applicable = declared_not_applicable(getattr(pol, "not_applicable", None), key)
+    cov = framework_coverage(
+        key, fws[key], ((c.id, c.frameworks) for c in controls_), not_applicable
     )
+    for req in cov.requirements:
+        if uncovered and req.state is not Coverage.GAP:
+            continue
+        click.echo(printable(f"{req.id:<14} {req.state.label:<15} {req.title}"))
+        if req.state is Coverage.NOT_APPLICABLE:
+            detail = f"not applicable: {req.justification}"
+        elif req.state is Coverage.GAP:
+            detail = "(no automated control: manual evidence needed)"
+        else:
+            detail = ", ".join(req.automated + req.attested)
+        click.echo(printable("    " + detail))
+    click.echo(cov.summary(), err=True)
 
 
 @click.group()
@@ -188,7 +201,10 @@ def policies_show(name: str, policy_dirs: tuple[Path, ...]) -> None:
 
 @click.command()
 @click.argument(
-    "kind", type=click.Choice(["control", "policy", "results", "registry", "records", "baseline"])
+    "kind",
+    type=click.Choice(
+        ["control", "policy", "results", "registry", "records", "baseline", "attestation"]
+    ),
 )
 def schema(kind: str) -> None:
     """Print a JSON Schema (for editors via yaml-language-server, or for CI checks)."""

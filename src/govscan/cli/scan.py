@@ -158,7 +158,7 @@ def _load_config(path: Path | None) -> dict[str, Any]:
     "exit code 3 (default: off).",
 )
 @click.option(
-    "--format", "formats", help="Comma-separated: json,html,sarif,junit,oscal,csv,md,gitlab."
+    "--format", "formats", help="Comma-separated: json,html,sarif,junit,oscal,csv,md,gitlab,pdf."
 )
 @click.option(
     "--output-dir",
@@ -192,6 +192,11 @@ def _load_config(path: Path | None) -> dict[str, Any]:
     help="Count only findings not in this baseline file (or the last run of the same "
     "targets in --history) toward the exit code.",
 )
+@click.option(
+    "--attestations",
+    type=click.Path(path_type=Path),
+    help="Folder of attestation files (*.yaml): requirements people answer, judged as results.",
+)
 def scan(config_path: Path | None, **opts: Any) -> None:
     """Scan the given targets and write the evidence bundle and reports."""
     from govscan import runner
@@ -223,6 +228,7 @@ def scan(config_path: Path | None, **opts: Any) -> None:
         strict_unknown=merged.get("strict_unknown") is True,
         history=merged.get("history"),
         baseline=merged.get("baseline"),
+        attestations=Path(merged["attestations"]) if merged.get("attestations") else None,
     )
     outcome = _with_progress(lambda cb: runner.run(config, on_progress=cb))
     print_summary(outcome)

@@ -324,6 +324,7 @@ def run_scan(
         parameters={k: _jsonable(v) for k, v in sorted(policy.values.items())},
         as_of=options.as_of.date(),
         fingerprints=fingerprints.mode,
+        not_applicable=policy.not_applicable,
     )
     return ScanResult(
         run=run,

@@ -31,6 +31,9 @@ CONTROLS = "controls.json"
 API_CALLS = "api-calls.json"
 TREND = "trend.json"
 """The history's trend the reports showed (only with a history; govscan.results.trend)."""
+ATTESTATIONS = "attestations.json"
+"""What each attestation claimed and each evidence file's path and SHA-256 (only with
+``--attestations``; govscan.attest): evidence files are referenced by hash, not copied."""
 
 
 def write_results(scan: ScanResult, fp: IO[bytes]) -> str:

@@ -20,10 +20,16 @@ from typing import IO, Any, ClassVar
 
 import yaml
 
-from govscan.model import STATUS_TRIAGE, Result, ScanResult, Severity, Status
+from govscan.model import STATUS_TRIAGE, Result, ScanResult, Severity, Status, is_attestation
 from govscan.paths import content_dir
 from govscan.reporters.html_trend import trend_context
 from govscan.reporters.interface import Reporter, ReportOptions
+from govscan.results.coverage import (
+    COVERAGE_ORDER,
+    FrameworkCoverage,
+    declared_not_applicable,
+    framework_coverage,
+)
 from govscan.results.scoring import CatalogFramework, combined, score, score_frameworks
 from govscan.serialize import run_to_dict
 
@@ -144,6 +150,8 @@ class _Digest:
         # canonical order: enough to list the first DETAIL_LIMIT by status.
         self.affected: dict[str, dict[Status, list[Result]]] = defaultdict(dict)
         self.error_results: list[Result] = []
+        # What each attestation answers: attestations reach a report as results only.
+        self.attested: dict[str, Mapping[str, tuple[str, ...]]] = {}
         facets: dict[str, set[str]] = defaultdict(set)
         for r in scan.results:
             ref = r.resource
@@ -157,6 +165,8 @@ class _Digest:
                 if value:
                     facets[name].add(value)
             facets["framework"].update(r.frameworks)
+            if is_attestation(r.control_id):
+                self.attested.setdefault(r.control_id, r.frameworks)
             if r.status in _AFFECTED:
                 kept = self.affected[r.control_id].setdefault(r.status, [])
                 if len(kept) < DETAIL_LIMIT:
@@ -176,6 +186,12 @@ class _Digest:
 
 def _count_text(counts: Mapping[Status, int], labels: Mapping[str, str]) -> str:
     return ", ".join(f"{counts[s]} {labels[s.value]}" for s in STATUS_TRIAGE if counts.get(s))
+
+
+def _coverage_text(cov: FrameworkCoverage, labels: Mapping[str, str]) -> str:
+    """``automated N, attested N, not applicable N, gap N of M`` in the report's language."""
+    parts = ", ".join(f"{labels['coverage_' + s.value]} {cov.count(s)}" for s in COVERAGE_ORDER)
+    return f"{parts} {labels['of']} {len(cov.requirements)}"
 
 
 _AFFECTED = (Status.ERROR, Status.FAIL, Status.WAIVED)
@@ -288,7 +304,13 @@ class HtmlReporter(Reporter):
     ) -> tuple[list[dict[str, Any]], list[tuple[str, float, str]]]:
         out = []
         scores = []
+        mappings = [(c.id, c.frameworks) for c in scan.controls] + list(digest.attested.items())
+        declared = getattr(scan.run, "not_applicable", None)
         for fw in score_frameworks(scan.controls, digest.statuses, catalogs):
+            cov = framework_coverage(
+                fw.key, catalogs[fw.key], mappings, declared_not_applicable(declared, fw.key)
+            )
+            state = {r.id: r.state.value for r in cov.requirements}
             groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for req in fw.requirements:
                 groups[req.group or fw.title].append(
@@ -299,6 +321,8 @@ class HtmlReporter(Reporter):
                         "status_label": labels[req.status],
                         "controls": list(req.controls),
                         "counts": _count_text(req.counts, labels),
+                        "coverage": state[req.id],
+                        "coverage_label": labels["coverage_" + state[req.id]],
                     }
                 )
             score_text = f"{round(100 * fw.ratio)} %" if fw.assessed else "—"
@@ -310,6 +334,7 @@ class HtmlReporter(Reporter):
                     "score_text": score_text,
                     "covered": fw.covered,
                     "total": len(fw.requirements),
+                    "coverage": _coverage_text(cov, labels),
                     "groups": [
                         {
                             "name": name,

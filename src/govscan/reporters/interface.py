@@ -45,6 +45,12 @@ class Reporter(abc.ABC):
         if cls.render is Reporter.render and cls.write is Reporter.write:
             raise TypeError(f"reporter {cls.__name__} must implement render() or write()")
 
+    @classmethod
+    def unavailable(cls) -> str | None:
+        """Why this format cannot be rendered here (a missing optional package), or None.
+        Asked when formats are chosen, so a scan stops before it starts."""
+        return None
+
     def render(self, scan: ScanResult, options: ReportOptions) -> bytes:
         """Render the whole report. Pure: no clock, no randomness, no I/O."""
         buf = io.BytesIO()

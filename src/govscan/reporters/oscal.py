@@ -19,11 +19,12 @@ scan always renders the same document, byte for byte.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import IO, Any, ClassVar
 
 from govscan.evidence import files
-from govscan.model import Result, ScanResult, Status
+from govscan.model import Result, ScanResult, Status, is_attestation
 from govscan.reporters.interface import Reporter, ReportOptions
 from govscan.reporters.oscal_parts import (
     Ids,
@@ -56,6 +57,18 @@ def _requirement_titles() -> Mapping[str, str]:
 
 
 _JUDGED = tuple(s for s in Status if s is not Status.NOT_APPLICABLE)
+
+
+_ATTESTED_BY = re.compile(r"attested by .*\((examine|interview|test)\)$")
+
+
+def _method(r: Result) -> str:
+    """OSCAL's assessment method: TEST for an automated control; for an attestation
+    what its file says (EXAMINE documents, INTERVIEW people), from its message."""
+    if not is_attestation(r.control_id):
+        return "TEST"
+    found = _ATTESTED_BY.search(r.message)
+    return found.group(1).upper() if found else "EXAMINE"
 
 
 def _observation_uuid(uid: Ids, r: Result, position: int) -> str:
@@ -195,7 +208,7 @@ class OscalReporter(Reporter):
                 prop("severity", r.severity.value),
                 *mappings,
             ),
-            "methods": ["TEST"],
+            "methods": [_method(r)],
             "types": ["finding" if r.status is not Status.PASS else "control-objective"],
             "origins": [{"actors": [{"type": "tool", "actor-uuid": tool_uuid}]}],
             "subjects": [{"subject-uuid": uid("inventory-item", ref.id), "type": "inventory-item"}],

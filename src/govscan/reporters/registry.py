@@ -27,11 +27,16 @@ def get_reporter(fmt: str) -> Reporter:
 def parse_formats(spec: str | None) -> list[str]:
     """``json,html`` -> validated, de-duplicated list (json always first: it is the contract)."""
     names = [f.strip().lower() for f in (spec or "").split(",") if f.strip()]
-    known = set(available_formats())
+    found = reporters()
+    known = set(found)
     unknown = [n for n in names if n not in known]
     if unknown:
         raise UsageError(
             f"unknown report format {', '.join(repr(u) for u in unknown)} "
             f"(available: {', '.join(sorted(known))})"
         )
+    for name in names:
+        why = found[name].unavailable()
+        if why:
+            raise UsageError(why)
     return ["json", *[n for n in dict.fromkeys(names) if n != "json"]]

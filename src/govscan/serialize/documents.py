@@ -76,11 +76,16 @@ def run_to_dict(run: RunInfo) -> dict[str, Any]:
         "as_of": run.as_of.isoformat() if run.as_of else None,
         **({"personal_data": run.personal_data} if run.personal_data else {}),
         **_baseline(run),
+        **({"not_applicable": _not_applicable(run.not_applicable)} if run.not_applicable else {}),
     } | ({"fingerprints": run.fingerprints} if run.fingerprints else {})
 
 
 def _baseline(run: RunInfo) -> dict[str, Any]:
     return {"baseline": baseline_use_to_dict(run.baseline)} if run.baseline else {}
+
+
+def _not_applicable(na: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    return {k: dict(sorted(v.items())) for k, v in sorted(na.items())}
 
 
 def run_from_dict(doc: Mapping[str, Any]) -> RunInfo:
@@ -101,6 +106,7 @@ def run_from_dict(doc: Mapping[str, Any]) -> RunInfo:
         fingerprints=text_or_empty(doc.get("fingerprints")),
         personal_data=text_or_empty(doc.get("personal_data")),
         baseline=baseline_use_from_dict(doc["baseline"]) if doc.get("baseline") else None,
+        not_applicable=_not_applicable(doc.get("not_applicable") or {}),
     )
 
 

@@ -168,6 +168,9 @@ def _backup_plan(scope: Scope, p: dict[str, Any], got: Fetched) -> Resource:
         )
         days = [x["retention_days"] for x in rules if x["retention_days"]]
         data["min_retention_days"] = min(days) if days else None
+        data["max_retention_days"] = max(days) if days else None
+        # A rule without DeleteAfterDays keeps its recovery points forever.
+        data["retention_unbounded"] = any(not x["retention_days"] for x in rules)
     return scope.resource(BACKUP_PLAN, arn, p.get("BackupPlanName", arn), data, got.unavailable)
 
 
@@ -258,7 +261,13 @@ define(
         details=(
             Detail(
                 "GetBackupPlan",
-                ("rules", "copy_regions", "min_retention_days"),
+                (
+                    "rules",
+                    "copy_regions",
+                    "min_retention_days",
+                    "max_retention_days",
+                    "retention_unbounded",
+                ),
                 lambda p: {"BackupPlanId": p["BackupPlanId"]},
             ),
         ),

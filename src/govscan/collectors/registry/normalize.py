@@ -325,5 +325,7 @@ def activities(records: Source, registry: Source) -> Iterator[Resource]:
                 "erasure": a.get("erasure"),
                 "toms": a.get("toms"),
                 "owner": a.get("owner"),
+                "high_risk": a.get("high_risk") is True,
+                "dpia": a.get("dpia"),
             },
         )

@@ -276,6 +276,17 @@ def records_schema() -> dict[str, Any]:
             "erasure": {**_STR, "description": "Time limit for erasure (Art. 30(1)(f))"},
             "toms": {**_STR, "description": "Reference to the TOMs (Art. 30(1)(g))"},
             "owner": _STR,
+            "high_risk": {
+                "type": "boolean",
+                "description": "Likely to result in a high risk (Art. 35(1), (3)); needs a DPIA",
+            },
+            "dpia": _obj(
+                {
+                    "reference": {**_STR, "description": "Where the DPIA report is kept"},
+                    "completed": {**_DATE, "description": "Date the DPIA was completed"},
+                },
+                ("reference",),
+            ),
         },
         ("id", "name", "purpose", "data_subjects", "data_categories", "erasure", "toms"),
     )

@@ -79,6 +79,7 @@ _NOUNS = {
     "transfers": "transfer",
     "transfer": "transfer",
     "contract": "contract",
+    "dpia": "DPIA",
 }
 
 

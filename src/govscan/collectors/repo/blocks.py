@@ -148,7 +148,10 @@ BLOCK_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "ordered_cache_behavior": ("https_only",),
         "viewer_certificate": ("minimum_protocol_version", "default_certificate"),
     },
-    "aws_backup_plan": {"rule": ("min_retention_days",), "lifecycle": ("min_retention_days",)},
+    "aws_backup_plan": {
+        "rule": ("min_retention_days", "max_retention_days", "retention_unbounded"),
+        "lifecycle": ("min_retention_days", "max_retention_days", "retention_unbounded"),
+    },
 }
 """Normalised fields each nested block can set, by Terraform resource type: a
 ``dynamic`` block that cannot be generated makes only these unknown (any block

@@ -222,14 +222,22 @@ def secret(r: TfResource, comp: Companions) -> Normalised:
 def backup_plan(r: TfResource, _: Companions) -> Normalised:
     days: list[int] = []
     unknown: Unknown | None = None
+    unbounded = False
     for rule in r.block.children("rule"):
+        deletes = False
         for life in rule.children("lifecycle"):
             value = as_int(r.sub_get(life, "delete_after"), None)
             if isinstance(value, Unknown):
                 unknown = unknown or value
+                deletes = True
             elif value is not None:
                 days.append(value)
+                deletes = True
+        # A rule without lifecycle.delete_after keeps recovery points forever.
+        unbounded = unbounded or not deletes
     return "aws.backup.plan", {
         "plan_name": as_str(r.get("name")),
         "min_retention_days": unknown or (min(days) if days else None),
+        "max_retention_days": unknown or (max(days) if days else None),
+        "retention_unbounded": unbounded,
     }
