@@ -31,7 +31,9 @@ def test_demo_writes_a_bundle(tmp_path: Path) -> None:
     doc = json.loads((out / "results.json").read_text())
     statuses = {r["status"] for r in doc["results"]}
     assert {"pass", "fail"} <= statuses
-    assert doc["run"]["policy"] == "dsgvo"
+    # The demo's own policy: dsgvo plus the brewery's not-applicable declarations.
+    assert doc["run"]["policy"] == "brauwerk-demo"
+    assert "A.8.30" in doc["run"]["not_applicable"]["iso27001-2022"]
     regions = {r["resource"]["region"] for r in doc["results"]}
     assert {"eu-central-1", "us-east-1"} <= regions
     assert (out / "manifest.json").exists() and (out / "summary.md").exists()

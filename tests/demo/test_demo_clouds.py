@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import socket
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -207,3 +208,32 @@ def test_demo_bundle_carries_the_filled_attestations(demo: DemoRun) -> None:
     ]
     hashed = [f for a in side["attestations"] for f in a["files"]]
     assert hashed and all(f["sha256"] == f["sha256_found"] for f in hashed)
+
+
+def test_every_annex_a_control_of_the_demo_bundle_has_a_status(demo: DemoRun) -> None:
+    """Issue 15's Done-when: automated, attested, not applicable or gap, and they add up."""
+    from govscan.catalog.frameworks import load_frameworks
+    from govscan.evidence.bundle import load_scan
+    from govscan.results.coverage import Coverage
+    from govscan.results.scoring import MANUAL, NOT_APPLICABLE, scan_frameworks
+
+    scan = load_scan(demo.out)
+    catalogs = load_frameworks()
+    (iso,) = scan_frameworks(scan, {"iso27001-2022": catalogs["iso27001-2022"]})
+    annex = [r for r in iso.requirements if r.id.startswith("A.")]
+    assert len(annex) == 93
+    states = Counter(r.coverage for r in annex)
+    assert set(states) == set(Coverage)
+    assert sum(states.values()) == len(annex)
+    by_id = {r.id: r for r in annex}
+    # The brewery's declarations, each with its reason, never passed.
+    for rid in ("A.7.9", "A.7.10", "A.8.30"):
+        assert by_id[rid].coverage is Coverage.NOT_APPLICABLE
+        assert by_id[rid].status == NOT_APPLICABLE and by_id[rid].justification
+    # The filled attestations answer what no API can: attested, judged, never manual.
+    for rid in ("A.5.1", "A.5.2", "A.6.3", "A.5.24", "A.5.26"):
+        assert by_id[rid].coverage is Coverage.ATTESTED
+        assert by_id[rid].status in ("pass", "fail")
+    for r in annex:
+        assert (r.status == MANUAL) == (r.coverage is Coverage.GAP), r.id
+        assert (r.status == NOT_APPLICABLE) == (r.coverage is Coverage.NOT_APPLICABLE), r.id

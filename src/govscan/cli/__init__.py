@@ -98,7 +98,17 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 
 # Imported after ``cli`` exists: each module only defines its commands.
-from govscan.cli import baseline, bundles, catalog, collectors, controltests, diff, history, scan  # noqa: E402
+from govscan.cli import (  # noqa: E402
+    baseline,
+    bundles,
+    catalog,
+    collectors,
+    controltests,
+    diff,
+    history,
+    scan,
+    soa,
+)
 
 for _command in (
     scan.scan,
@@ -115,6 +125,7 @@ for _command in (
     history.history,
     baseline.baseline,
     diff.diff,
+    soa.soa,
 ):
     cli.add_command(_command)
 

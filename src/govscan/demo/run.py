@@ -70,7 +70,8 @@ def run_demo(output_dir: Path, formats: str, lang: str) -> ScanOutcome:
     known = set(available_formats())
     wanted = ",".join(f for f in formats.split(",") if f.strip() in known)
     config = ScanConfig(
-        policy="dsgvo",
+        # dsgvo plus the brewery's not-applicable Annex A controls, with reasons.
+        policy=str(_HERE / "policy.yaml"),
         targets=demo_targets(),
         formats=tuple(parse_formats(wanted)),
         output_dir=output_dir,

@@ -122,10 +122,11 @@ def _rank(r: Result) -> int:
 
 def _scores(scan: ScanResult) -> tuple[FrameworkRow, ...]:
     from govscan.catalog.frameworks import load_frameworks
-    from govscan.results.scoring import score_frameworks
+    from govscan.results.scoring import scan_frameworks
 
     rows = []
-    for fw in score_frameworks(scan.controls, scan.results.counts_by_control(), load_frameworks()):
+    # The same status as the reports: attested requirements count, declared ones do not.
+    for fw in scan_frameworks(scan, load_frameworks()):
         t = fw.tally()
         rows.append(
             FrameworkRow(

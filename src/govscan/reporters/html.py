@@ -37,7 +37,8 @@ DETAIL_LIMIT = 50
 """Affected resources listed per control in the detail section (all are in the table)."""
 
 _STATUS_ORDER = tuple(s.value for s in STATUS_TRIAGE)
-_REQ_ORDER = {"fail": 0, "error": 1, "pass": 2, "not_assessed": 3, "manual": 4}
+_REQ_STATUSES = ("fail", "error", "pass", "not_assessed", "not_applicable", "manual")
+_REQ_ORDER = {s: i for i, s in enumerate(_REQ_STATUSES)}
 
 
 def _csp_hash(text: str) -> str:
@@ -306,7 +307,13 @@ class HtmlReporter(Reporter):
         scores = []
         mappings = [(c.id, c.frameworks) for c in scan.controls] + list(digest.attested.items())
         declared = getattr(scan.run, "not_applicable", None)
-        for fw in score_frameworks(scan.controls, digest.statuses, catalogs):
+        for fw in score_frameworks(
+            scan.controls,
+            digest.statuses,
+            catalogs,
+            attested=digest.attested,
+            not_applicable=declared,
+        ):
             cov = framework_coverage(
                 fw.key, catalogs[fw.key], mappings, declared_not_applicable(declared, fw.key)
             )
@@ -326,7 +333,9 @@ class HtmlReporter(Reporter):
                     }
                 )
             score_text = f"{round(100 * fw.ratio)} %" if fw.assessed else "—"
-            scores.append((fw.key, fw.ratio, f"{score_text} ({fw.passed}/{fw.assessed})"))
+            # Attested requirements count in the score and are named apart from it.
+            attested = f", {labels['coverage_attested']} {fw.attested}" if fw.attested else ""
+            scores.append((fw.key, fw.ratio, f"{score_text} ({fw.passed}/{fw.assessed}{attested})"))
             out.append(
                 {
                     "key": fw.key,

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from govscan.model import Result, ScanResult, Status
 from govscan.reporters.interface import Reporter, ReportOptions
+from govscan.reporters.markdown_frameworks import framework_lines
 from govscan.results.baseline import known_counts, view_of
 
 MAX_ROWS = 50
@@ -210,6 +211,7 @@ class MarkdownReporter(Reporter):
             )
             out.append(f"{t['targets']}: {targets}")
         out.append("")
+        out += framework_lines(scan, options.lang)
 
         for title, is_known, n in parts(Status.FAIL, t["failures"], n_fail):
             out += [f"### {title}", ""]

@@ -9,6 +9,10 @@ Mapping:
   ``satisfied`` when every related observation passed, ``not-satisfied``
   otherwise (a failure, a result that could not be evaluated, or a waived
   deviation all leave the requirement unmet);
+* a NIST SP 800-53 requirement the policy declares not applicable is a finding
+  whose target's implementation status is ``not-applicable`` with the
+  justification; its objective status stays ``not-satisfied`` (reason
+  ``other``), so no tool counts it as met;
 * the bundle's files are back-matter resources with their SHA-256, and the
   observations point at them as evidence; collection errors are entries of
   the assessment log.
@@ -20,6 +24,7 @@ scan always renders the same document, byte for byte.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import IO, Any, ClassVar
 
@@ -38,6 +43,7 @@ from govscan.reporters.oscal_parts import (
     sort_requirement,
     timestamp,
 )
+from govscan.results.coverage import declared_not_applicable
 from govscan.results.requirements import RequirementIndex
 from govscan.results.scoring import score
 from govscan.serialize import Encoded, encode_compact, write_json
@@ -103,10 +109,11 @@ class OscalReporter(Reporter):
                 )
 
         titles = _requirement_titles()
-        by_requirement = index.requirements()
+        declared = declared_not_applicable(getattr(run, "not_applicable", None), NIST_KEY)
+        by_requirement = list(dict.fromkeys([*index.requirements(), *declared]))
         # One finding at a time: a finding lists every observation it relates to.
         findings = Encoded(
-            encode_compact(self._finding(req, index, titles.get(req, ""), uid))
+            encode_compact(self._finding(req, index, titles.get(req, ""), uid, declared.get(req)))
             for req in sorted(by_requirement, key=sort_requirement)
         )
 
@@ -233,29 +240,47 @@ class OscalReporter(Reporter):
         return obs
 
     @staticmethod
-    def _finding(requirement: str, index: RequirementIndex, title: str, uid: Ids) -> dict[str, Any]:
-        statuses = index.statuses(requirement)
+    def _finding(
+        requirement: str,
+        index: RequirementIndex,
+        title: str,
+        uid: Ids,
+        justification: str | None = None,
+    ) -> dict[str, Any]:
+        try:
+            statuses = index.statuses(requirement)
+            judged = True
+        except KeyError:  # declared not applicable, and no result maps to it
+            statuses, judged = Counter[Status](), False
         verdict = score(statuses)
         counts = ", ".join(f"{s.value} {statuses[s]}" for s in Status if statuses[s])
         control_id = control_id_for(requirement)
-        return {
+        target: dict[str, Any] = {
+            "type": "statement-id",
+            "target-id": f"{control_id}_smt",
+            "status": {
+                "state": "satisfied" if verdict.satisfied else "not-satisfied",
+                "reason": verdict.reason,
+            },
+        }
+        description = f"{statuses.total()} automated check(s) mapped to {requirement}: {counts}."
+        if justification is not None:
+            # Out of scope is not met: the declaration is the finding, with its reason.
+            why = md(justification or "no justification given")
+            target["status"] = {"state": "not-satisfied", "reason": "other", "remarks": why}
+            target["implementation-status"] = {"state": "not-applicable", "remarks": why}
+            description = f"{requirement} is declared not applicable by the policy."
+        finding: dict[str, Any] = {
             "uuid": uid("finding", requirement),
             "title": one_line(f"{requirement} {title}".strip()),
-            "description": md(
-                f"{statuses.total()} automated check(s) mapped to {requirement}: {counts}."
-            ),
-            "target": {
-                "type": "statement-id",
-                "target-id": f"{control_id}_smt",
-                "status": {
-                    "state": "satisfied" if verdict.satisfied else "not-satisfied",
-                    "reason": verdict.reason,
-                },
-            },
-            "related-observations": [
-                {"observation-uuid": obs} for obs in index.references(requirement)
-            ],
+            "description": md(description),
+            "target": target,
         }
+        if judged:
+            finding["related-observations"] = [
+                {"observation-uuid": obs} for obs in index.references(requirement)
+            ]
+        return finding
 
     @staticmethod
     def _log(scan: ScanResult, uid: Ids) -> Iterator[dict[str, Any]]:

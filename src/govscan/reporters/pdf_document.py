@@ -19,7 +19,7 @@ import yaml
 
 from govscan.model import STATUS_TRIAGE, ScanResult, Severity, Status
 from govscan.paths import content_dir
-from govscan.results.scoring import CatalogFramework, score_frameworks
+from govscan.results.scoring import MANUAL, CatalogFramework, scan_frameworks
 from govscan.serialize import run_to_dict
 
 FINDINGS_LIMIT = 500
@@ -109,17 +109,20 @@ def page_html(
 def _frameworks(
     scan: ScanResult, t: Mapping[str, str], catalogs: Mapping[str, CatalogFramework]
 ) -> list[dict[str, Any]]:
-    # A catalog none of the selected controls maps to says nothing about this run.
+    # A catalog nothing in this run answers says nothing about it.
     out = []
     by_control = scan.results.counts_by_control()
     judged = {c for c, counts in by_control.items() if set(+counts) - {Status.NOT_APPLICABLE}}
-    for fw in score_frameworks(scan.controls, by_control, catalogs):
+    for fw in scan_frameworks(scan, catalogs, by_control):
         if not fw.covered:
             continue
+        score_text = f"{round(100 * fw.ratio)} %" if fw.assessed else "—"
+        if fw.attested:
+            score_text += f" ({t['coverage_attested']} {fw.attested})"
         out.append(
             {
                 "title": f"{fw.title} ({fw.key})",
-                "score_text": f"{round(100 * fw.ratio)} %" if fw.assessed else "—",
+                "score_text": score_text,
                 "covered": fw.covered,
                 "total": len(fw.requirements),
                 "requirements": [
@@ -128,14 +131,16 @@ def _frameworks(
                         "title": r.title,
                         "status": r.status,
                         "status_label": t.get(r.status, r.status),
+                        "answered": r.status != MANUAL,
                         "controls": r.controls,
                         # Controls that judged nothing here would bury the ones that did.
-                        "judged": [c for c in r.controls if c in judged],
+                        "judged": [c for c in r.controls + r.attestations if c in judged],
                         "unjudged": sum(1 for c in r.controls if c not in judged),
+                        "justification": r.justification,
                     }
                     for r in fw.requirements
                 ],
-                "manual": len(fw.requirements) - fw.covered,
+                "manual": fw.gaps,
             }
         )
     return out
