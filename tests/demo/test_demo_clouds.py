@@ -74,7 +74,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
         mp.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
         mp.delenv("REQUESTS_CA_BUNDLE", raising=False)
         before = dict(os.environ)
-        result = CliRunner().invoke(cli, ["demo", "--output-dir", str(out), "--format", "json"])
+        result = CliRunner().invoke(cli, ["demo", "--output-dir", str(out), "--format", "json,md"])
         after = dict(os.environ)
     assert "Traceback" not in result.output, result.output
     doc = json.loads((out / "results.json").read_text())
@@ -237,3 +237,55 @@ def test_every_annex_a_control_of_the_demo_bundle_has_a_status(demo: DemoRun) ->
     for r in annex:
         assert (r.status == MANUAL) == (r.coverage is Coverage.GAP), r.id
         assert (r.status == NOT_APPLICABLE) == (r.coverage is Coverage.NOT_APPLICABLE), r.id
+
+
+def test_demo_writes_a_complete_bundle(demo: DemoRun) -> None:
+    assert demo.exit_code == 0, demo.output
+    statuses = {r["status"] for r in demo.doc["results"]}
+    assert {"pass", "fail"} <= statuses
+    # The demo's own policy: dsgvo plus the brewery's not-applicable declarations.
+    assert demo.doc["run"]["policy"] == "brauwerk-demo"
+    assert "A.8.30" in demo.doc["run"]["not_applicable"]["iso27001-2022"]
+    regions = {r["resource"]["region"] for r in demo.doc["results"]}
+    assert {"eu-central-1", "us-east-1"} <= regions
+    assert (demo.out / "manifest.json").exists() and (demo.out / "summary.md").exists()
+    collected = gzip.decompress((demo.out / "resources.jsonl.gz").read_bytes()).decode()
+    for path in demo.out.iterdir():
+        text = collected if path.suffix == ".gz" else path.read_text(errors="replace")
+        assert "hunter2-demo-value" not in text, path
+
+
+def test_the_demo_bundle_gives_an_soa_with_every_annex_a_control(
+    demo: DemoRun, tmp_path: Path
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from govscan.catalog.frameworks import load_framework
+
+    res = CliRunner().invoke(
+        cli,
+        [
+            "soa",
+            "--framework",
+            "iso27001-2022",
+            "--bundle",
+            str(demo.out),
+            "--verify",
+            "--output-dir",
+            str(tmp_path / "soa"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(tmp_path / "soa" / "soa-iso27001-2022.xlsx")["SoA"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    annex_a = [r.id for r in load_framework("iso27001-2022").requirements if r.id.startswith("A.")]
+    assert [r[0] for r in rows] == annex_a
+    assert {r[4] for r in rows} <= {
+        "implemented",
+        "partially implemented",
+        "not implemented",
+        "not assessed",
+        "not applicable",
+    }
+    # The demo's filled attestations show up with their owner and review date.
+    attested = [r for r in rows if r[7]]
+    assert attested and all(r[9] and r[10] for r in attested)
