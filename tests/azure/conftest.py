@@ -9,7 +9,6 @@ clock, so a 429 with ``Retry-After: 9999`` costs no time.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from govscan.collectors.azure import clients as azure_clients
 from govscan.collectors.retry import RetryPolicy, Throttle
 from tests.azure.armserver import CLIENT_ID, CLIENT_SECRET, ArmServer, load_estate
 from tests.azure.estate.common import SUB1, SUB2, TENANT
+from tests.virtual_clock import VirtualClock
 
 CONTROLS = Path(__file__).parent / "controls"
 """Controls of these tests (``aztest.*``), independent of the shipped library."""
@@ -40,24 +40,6 @@ TEST_POLICY = RetryPolicy(
     # Generous: a busy test machine must not turn a slow answer into a retry.
     read_timeout=5.0,
 )
-
-
-class VirtualClock:
-    """Time that moves only when someone sleeps."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._now = 0.0
-        self.sleeps: list[float] = []
-
-    def now(self) -> float:
-        with self._lock:
-            return self._now
-
-    def sleep_until(self, deadline: float) -> None:
-        with self._lock:
-            self.sleeps.append(round(deadline - self._now, 6))
-            self._now = max(self._now, deadline)
 
 
 @dataclass
@@ -189,6 +171,37 @@ def arm_server(azure_ca: tuple[Path, Path, Path]) -> Iterator[ArmServer]:
     server.stop()
 
 
+_FOREIGN_SETTINGS = (
+    "AZURE_CLIENT_CERTIFICATE_PATH",
+    "AZURE_USERNAME",
+    "AZURE_PASSWORD",
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "IDENTITY_ENDPOINT",
+    "MSI_ENDPOINT",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+)
+"""Settings of the machine that would add a credential or a proxy to the test's chain."""
+
+
+def documented_env(mp: pytest.MonkeyPatch, server: ArmServer, ca: Path, home: Path) -> None:
+    """The configuration docs/azure.md documents for a local test server, nothing else:
+    the service principal in the environment, the server as its authority, its CA."""
+    for var in _FOREIGN_SETTINGS:
+        mp.delenv(var, raising=False)
+    mp.setenv("AZURE_AUTHORITY_HOST", server.url)
+    mp.setenv("AZURE_CLIENT_ID", CLIENT_ID)
+    mp.setenv("AZURE_CLIENT_SECRET", CLIENT_SECRET)
+    mp.setenv("AZURE_TENANT_ID", TENANT)
+    mp.setenv("REQUESTS_CA_BUNDLE", str(ca))
+    mp.setenv("NO_PROXY", "127.0.0.1,localhost")
+    # No Azure CLI login or token cache of the machine takes part.
+    mp.setenv("HOME", str(home))
+    mp.setenv("AZURE_CONFIG_DIR", str(home / "no-azure-cli"))
+
+
 @pytest.fixture
 def azure_env(
     arm_server: ArmServer,
@@ -199,28 +212,7 @@ def azure_env(
     """The documented configuration, nothing else: a credential chain that finds the
     service principal in the environment and the test server as its authority."""
     arm_server.reset()
-    for var in (
-        "AZURE_CLIENT_CERTIFICATE_PATH",
-        "AZURE_USERNAME",
-        "AZURE_PASSWORD",
-        "AZURE_FEDERATED_TOKEN_FILE",
-        "IDENTITY_ENDPOINT",
-        "MSI_ENDPOINT",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-    ):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AZURE_AUTHORITY_HOST", arm_server.url)
-    monkeypatch.setenv("AZURE_CLIENT_ID", CLIENT_ID)
-    monkeypatch.setenv("AZURE_CLIENT_SECRET", CLIENT_SECRET)
-    monkeypatch.setenv("AZURE_TENANT_ID", TENANT)
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(azure_ca[0]))
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    # No Azure CLI login or token cache of the machine takes part.
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("AZURE_CONFIG_DIR", str(tmp_path / "no-azure-cli"))
+    documented_env(monkeypatch, arm_server, azure_ca[0], tmp_path)
     monkeypatch.chdir(tmp_path)
     return arm_server
 

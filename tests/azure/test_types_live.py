@@ -18,10 +18,10 @@ from govscan.collectors.azure import clients as azure_clients
 from govscan.collectors.interface import CollectionPlan
 from govscan.collectors.retry import Throttle
 from govscan.model import ApiCall, CollectionError, Resource
-from tests.azure.armserver import CLIENT_ID, CLIENT_SECRET, ArmServer
-from tests.azure.conftest import TEST_POLICY, Azure, VirtualClock
+from tests.azure.armserver import ArmServer
+from tests.azure.conftest import TEST_POLICY, Azure, VirtualClock, documented_env
 from tests.azure.estate import apps, compute, databases, keyvault, storage
-from tests.azure.estate.common import SUB1, SUB2, TENANT
+from tests.azure.estate.common import SUB1, SUB2
 
 MINE = (
     "azure.storage.account",
@@ -63,27 +63,7 @@ def scan_env(
     """The documented configuration (as the ``azure_env`` fixture), for a whole module."""
     home = tmp_path_factory.mktemp("azure-home")
     with pytest.MonkeyPatch.context() as mp:
-        for var in (
-            "AZURE_CLIENT_CERTIFICATE_PATH",
-            "AZURE_USERNAME",
-            "AZURE_PASSWORD",
-            "AZURE_FEDERATED_TOKEN_FILE",
-            "IDENTITY_ENDPOINT",
-            "MSI_ENDPOINT",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "HTTP_PROXY",
-            "http_proxy",
-        ):
-            mp.delenv(var, raising=False)
-        mp.setenv("AZURE_AUTHORITY_HOST", arm_server.url)
-        mp.setenv("AZURE_CLIENT_ID", CLIENT_ID)
-        mp.setenv("AZURE_CLIENT_SECRET", CLIENT_SECRET)
-        mp.setenv("AZURE_TENANT_ID", TENANT)
-        mp.setenv("REQUESTS_CA_BUNDLE", str(azure_ca[0]))
-        mp.setenv("NO_PROXY", "127.0.0.1,localhost")
-        mp.setenv("HOME", str(home))
-        mp.setenv("AZURE_CONFIG_DIR", str(home / "no-azure-cli"))
+        documented_env(mp, arm_server, azure_ca[0], home)
         clock = VirtualClock()
         mp.setattr(
             azure_clients, "new_throttle", lambda: Throttle(TEST_POLICY, clock, jitter=lambda: 1.0)

@@ -10,7 +10,6 @@ nowhere so that nothing can reach beyond 127.0.0.1.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from govscan.cli import cli
 from govscan.collectors.gcp import clients as gcp_clients
 from govscan.collectors.retry import RetryPolicy, Throttle
 from tests.gcp.gcpserver import GcpServer, estate_modules
+from tests.virtual_clock import VirtualClock
 
 # Small values so that the policy's limits are reached in a few attempts; waits run
 # on a virtual clock, so they cost no time.
@@ -56,24 +56,6 @@ CONTROLS = {
     "t.gcp.sa-admin": ("gcp.iam.service_account", "has_admin_role", "eq", False),
     "t.gcp.sa-exists": ("gcp.iam.service_account", "email", "present", None),
 }
-
-
-class VirtualClock:
-    """Time that moves only when someone sleeps."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._now = 0.0
-        self.sleeps: list[float] = []
-
-    def now(self) -> float:
-        with self._lock:
-            return self._now
-
-    def sleep_until(self, deadline: float) -> None:
-        with self._lock:
-            self.sleeps.append(round(deadline - self._now, 6))
-            self._now = max(self._now, deadline)
 
 
 @dataclass

@@ -4,7 +4,6 @@ helper per test."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from click.testing import CliRunner
 from govscan.cli import cli
 from govscan.collectors.aws import session as aws_session
 from govscan.collectors.retry import RetryPolicy, Throttle
+from tests.virtual_clock import VirtualClock
 
 from .faultproxy import FaultProxy
 
@@ -39,29 +39,6 @@ TEST_POLICY = RetryPolicy(
 
 
 _SEEDERS: dict[tuple[str, str, str], Any] = {}
-
-
-class VirtualClock:
-    """Time that moves only when someone sleeps: to the latest deadline reached.
-
-    ``frozen``: time stays at 0, so every sleep records its deadline as it was
-    computed (a token bucket never refills)."""
-
-    def __init__(self, frozen: bool = False) -> None:
-        self._lock = threading.Lock()
-        self._now = 0.0
-        self._frozen = frozen
-        self.sleeps: list[float] = []
-
-    def now(self) -> float:
-        with self._lock:
-            return self._now
-
-    def sleep_until(self, deadline: float) -> None:
-        with self._lock:
-            self.sleeps.append(round(deadline - self._now, 6))
-            if not self._frozen:
-                self._now = max(self._now, deadline)
 
 
 @dataclass
