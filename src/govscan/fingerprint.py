@@ -87,21 +87,7 @@ class Fingerprinter:
     def from_secret(cls, value: str) -> Fingerprinter:
         """A persistent key given as hex (an even number of hex digits, at least 32) or
         as text (its UTF-8 bytes, at least 16)."""
-        text = value.strip()
-        key: bytes | None = None
-        if len(text) >= 2 * MIN_KEY_BYTES and len(text) % 2 == 0:
-            try:
-                key = bytes.fromhex(text)
-            except ValueError:
-                key = None
-        if key is None:
-            key = text.encode("utf-8", "surrogatepass")
-        if len(key) < MIN_KEY_BYTES:
-            raise UsageError(
-                f"{ENV_KEY} is too short: give at least {MIN_KEY_BYTES} bytes "
-                f"({2 * MIN_KEY_BYTES} hex digits or {MIN_KEY_BYTES} characters)"
-            )
-        return cls(key, "persistent")
+        return cls(secret_bytes(value, ENV_KEY), "persistent")
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Fingerprinter:
@@ -140,3 +126,22 @@ class Fingerprinter:
         tail = "," + _string(ref.id) + "]"
         mac = self._mac
         return lambda control_id: mac(_utf8(_CLOUD + _string(control_id) + tail))
+
+
+def secret_bytes(value: str, name: str) -> bytes:
+    """A key given as hex digits or as text, at least ``MIN_KEY_BYTES`` long."""
+    text = value.strip()
+    key: bytes | None = None
+    if len(text) >= 2 * MIN_KEY_BYTES and len(text) % 2 == 0:
+        try:
+            key = bytes.fromhex(text)
+        except ValueError:
+            key = None
+    if key is None:
+        key = text.encode("utf-8", "surrogatepass")
+    if len(key) < MIN_KEY_BYTES:
+        raise UsageError(
+            f"{name} is too short: give at least {MIN_KEY_BYTES} bytes "
+            f"({2 * MIN_KEY_BYTES} hex digits or {MIN_KEY_BYTES} characters)"
+        )
+    return key

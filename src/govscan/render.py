@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from govscan.errors import EvidenceError, StorageError, UsageError
+from govscan.evidence.attestations import read_attestations
 from govscan.evidence.bundle import load_scan, write_bundle
 from govscan.evidence.files import TREND
 from govscan.evidence.rerender import add_to_bundle
@@ -57,7 +58,8 @@ def write_scan_bundle(
     def reports(directory: Path, results_sha256: str) -> None:
         if trend is not None:
             _write_new(directory / TREND, trend_to_json(trend))
-        render_into(scan, directory, wanted, replace(options, results_sha256=results_sha256))
+        opts = replace(options, results_sha256=results_sha256)
+        render_into(scan, directory, wanted, _with_attestations(directory, opts, wanted))
 
     manifest = write_bundle(scan, out_dir, reports, sign_key_pem=sign_key_pem)
     write_step_summary(scan, options, environ)
@@ -176,6 +178,16 @@ def _with_trend(
     return replace(options, trend=trend)
 
 
+def _with_attestations(
+    bundle: Path, options: ReportOptions, formats: Sequence[str]
+) -> ReportOptions:
+    """Only the PDF report's Statement of Applicability shows attestation records
+    (owner, review, evidence files): other formats never read attestations.json."""
+    if "pdf" not in formats:
+        return options
+    return replace(options, attestations=tuple(read_attestations(bundle).values()))
+
+
 def _write_new(path: Path, data: bytes) -> None:
     try:
         with open_new(path) as fh:
@@ -201,6 +213,7 @@ def render_elsewhere(
         raise UsageError(f"{out_dir}: is a symbolic link; choose a real directory")
     scan = load_scan(bundle)
     options = _with_trend(scan, bundle, options, history_trend, formats)
+    options = _with_attestations(bundle, options, formats)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -224,6 +237,7 @@ def render_in_place(
     def write(source: Path, staging: Path) -> None:
         scan = load_scan(source)
         opts = _with_trend(scan, source, options, history_trend, formats)
+        opts = _with_attestations(source, opts, formats)
         if new_trend and opts.trend is not None:
             _write_new(staging / TREND, trend_to_json(opts.trend))
         render_into(scan, staging, formats, opts)

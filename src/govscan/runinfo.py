@@ -6,7 +6,7 @@ because nothing here depends on controls or results.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -72,6 +72,25 @@ class BaselineUse:
 
 
 @dataclass(frozen=True)
+class ShardInfo:
+    """Which part of a planned scan a run covered (``govscan scan --plan --shard I/N``),
+    or, in a merged bundle, which shard bundles it was made of."""
+
+    plan_digest: str
+    """Content hash of the plan: controls and policy hashes, govscan version, as-of,
+    targets and the unit list. Equal in every shard of one plan; never includes I."""
+    index: int
+    """1-based index of this shard; 0 in a merged bundle."""
+    count: int
+    units: tuple[str, ...] = ()
+    """Keys of the units this shard scanned (``collector:scope[:part]``)."""
+    collectors: tuple[str, ...] = ()
+    """Collectors that ran in this shard (a merge recomputes ``not_applicable`` from them)."""
+    merged: tuple[str, ...] = ()
+    """In a merged bundle: the ``sha256:`` digests of the shard bundles' manifests, by index."""
+
+
+@dataclass(frozen=True)
 class RunInfo:
     id: str
     started_at: datetime
@@ -96,3 +115,57 @@ class RunInfo:
     not_applicable: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """What the policy declares not applicable: framework key -> requirement id ->
     justification (``Policy.not_applicable``); empty when it declares nothing."""
+    shard: ShardInfo | None = None
+    """The part of a planned scan this run covered, or the shards a merged bundle
+    joins; None for an ordinary scan."""
+
+
+def merge_targets(targets: Iterable[Target]) -> tuple[Target, ...]:
+    """One target per (collector, identity), in that order: the details of a scope
+    recorded by several shards (or by a plan and a shard) are joined, lists as their
+    sorted union (an account's regions, a repository's providers), other values as
+    the first recorded."""
+    joined: dict[tuple[str, str], dict[str, Any]] = {}
+    for t in targets:
+        into = joined.setdefault((t.collector, t.identity), {})
+        for k, v in t.details.items():
+            if k not in into:
+                into[k] = list(v) if isinstance(v, list | tuple) else v
+            elif isinstance(into[k], list) and isinstance(v, list | tuple):
+                into[k] = sorted({*map(_frozen, into[k]), *map(_frozen, v)}, key=repr)
+    return tuple(
+        Target(c, i, {k: _thawed(v) for k, v in d.items()}) for (c, i), d in sorted(joined.items())
+    )
+
+
+def _frozen(value: Any) -> Any:
+    # Lists of mappings (rare) are joined by their JSON text.
+    if isinstance(value, dict):
+        import json
+
+        return "\0json" + json.dumps(value, sort_keys=True)
+    return value
+
+
+def _thawed(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_thawed(v) for v in value]
+    if isinstance(value, str) and value.startswith("\0json"):
+        import json
+
+        return json.loads(value[5:])
+    return value
+
+
+def error_order(e: Any) -> tuple[str, ...]:
+    """A collection error's place in ``results.json``: the same whatever order the
+    collectors' threads (or a scan's shards) reported them in."""
+    return (
+        e.collector,
+        e.account,
+        e.region,
+        ",".join(e.resource_types),
+        e.operation,
+        e.message,
+        ",".join(getattr(e, "fields", ()) or ()),
+    )

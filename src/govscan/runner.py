@@ -6,7 +6,6 @@ exit codes, and so that tests and other programs can run a scan directly.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -21,12 +20,11 @@ from govscan.errors import CollectorError, ExitCode, StorageError, UsageError, V
 from govscan.fingerprint import ENV_KEY
 from govscan.history.appending import append_scan, open_history, scan_trend
 from govscan.history.baseline_scan import apply_baseline, check_baseline
-from govscan.model import Control, Policy, Result, ResultSet, ScanResult, Severity
+from govscan.model import Control, Policy, ScanResult, Severity
 from govscan.results.verdict import exit_code_for as exit_code_for
 
 if TYPE_CHECKING:
-    from govscan.evidence.pseudonymise import Redactor
-    from govscan.results.spool import ResultSpool
+    from govscan.shard.planning import Planned, ShardRun
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +55,10 @@ class ScanConfig:
     history: str | None = None
     """A history to append the run to (``default``, a path or a URL); None: none."""
     attestations: Path | None = None
+    plan_file: Path | None = None
+    """A plan (``govscan plan``): scan its units, or with ``shard`` a share of them."""
+    shard: str | None = None
+    """``I/N`` or ``auto/N``: scan the I-th of N shares of the plan's units."""
 
 
 @dataclass(frozen=True)
@@ -184,58 +186,6 @@ def build_collectors(targets: Mapping[str, Any]) -> list[Any]:
     return out
 
 
-class _RenameWatch:
-    """Notes the old control ids in resources' inline suppressions on their way out."""
-
-    def __init__(self, sink: Any, controls: Sequence[Control], renamed: dict[str, str]) -> None:
-        self._sink = sink
-        self._controls = [c for c in controls if c.replaces]
-        self._renamed = renamed
-        self._seen: set[str] = set()
-
-    def write(self, resource: Any) -> None:
-        from govscan.catalog.renames import renamed_references
-
-        fresh = [p for p in resource.suppressions if p not in self._seen]
-        if fresh:
-            self._seen.update(fresh)
-            self._renamed.update(renamed_references(fresh, self._controls))
-        self._sink.write(resource)
-
-
-class _RedactingSink:
-    def __init__(self, writer: Any, redactor: Any) -> None:
-        self._writer = writer
-        self._redactor = redactor
-
-    def write(self, resource: Any) -> None:
-        self._writer.write(self._redactor.resource(resource))
-
-
-class _RedactedResults:
-    """Pseudonymises each result on its way into the spool.
-
-    A name can become known after results that mention it were spooled (an IAM
-    user listed after a policy naming it); ``seal`` revisits exactly those.
-    """
-
-    def __init__(self, spool: ResultSpool, redactor: Redactor) -> None:
-        self._spool = spool
-        self._redactor = redactor
-
-    def add(self, result: Result) -> None:
-        self._spool.add(self._redactor.result(result), self._redactor.known)
-
-    def seal(self) -> ResultSet:
-        # Rows spooled before the last name became known are offered again; only those
-        # still containing a known value (as JSON text) are decoded and redacted.
-        names = self._redactor.known_values()
-        if names:
-            needles = [json.dumps(n, ensure_ascii=False)[1:-1] for n in names]
-            self._spool.rewrite(self._redactor.known, self._redactor.result, needles)
-        return self._spool.seal()
-
-
 def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = None) -> ScanOutcome:
     from govscan.catalog.renames import note_renames
 
@@ -286,6 +236,11 @@ def _run(
     with claim_output_dir(config.output_dir) as out:
         targets = {**config.targets, "exclude_paths": out.excluded}
         collectors = build_collectors(targets)
+        shard = None
+        if config.shard is not None or config.plan_file is not None:
+            shard = _shard(config, collectors, controls, policy, targets)
+            collectors = list(shard.collectors)
+            config = replace(config, as_of=shard.plan.as_of)
         in_code: dict[str, str] = {}
         scan = _scan_into(
             config,
@@ -297,6 +252,7 @@ def _run(
             in_code,
             fingerprint_key,
             history,
+            shard,
         )
         out.commit()
     note_renames(in_code, noted)
@@ -315,6 +271,37 @@ def _run(
     )
 
 
+def plan_scan(config: ScanConfig) -> Planned:
+    """``govscan plan``: the units of the scan ``config`` describes, found once."""
+    from govscan.shard.planning import make_plan
+
+    controls, policy, _overridden, _renamed = _load_catalog(
+        config.controls_dirs, config.policy, config.policy_dirs, config.params
+    )
+    collectors = build_collectors(config.targets)
+    hashes = (controls_hash(controls), policy_hash(policy))
+    return make_plan(collectors, controls, policy, config.targets, hashes, config.as_of)
+
+
+def _shard(
+    config: ScanConfig,
+    collectors: list[Any],
+    controls: Sequence[Control],
+    policy: Policy,
+    targets: Mapping[str, Any],
+) -> ShardRun:
+    from govscan.shard.assign import ShardSpec, parse_shard
+    from govscan.shard.planning import prepare_shard, require_shared_keys
+
+    spec = parse_shard(config.shard) if config.shard is not None else ShardSpec(1, 1)
+    if spec.count > 1:
+        require_shared_keys(config.redact)
+    hashes = (controls_hash(controls), policy_hash(policy))
+    return prepare_shard(
+        config.plan_file, spec, collectors, controls, policy, targets, hashes, config.as_of
+    )
+
+
 def _scan_into(
     config: ScanConfig,
     controls: Sequence[Control],
@@ -325,12 +312,14 @@ def _scan_into(
     renamed: dict[str, str] | None = None,
     fingerprint_key: str | None = None,
     history: Any = None,
+    shard: ShardRun | None = None,
 ) -> ScanResult:
     """Collect, judge and write the whole bundle into ``out_dir`` (a fresh directory);
     old control ids inline suppressions name are added to ``renamed``."""
     from govscan.engine.scan import ScanOptions, run_scan
     from govscan.evidence.files import RESOURCES
     from govscan.evidence.resources import ResourceWriter
+    from govscan.evidence.sinks import RedactedResults, RedactingSink, RenameWatch
     from govscan.fingerprint import Fingerprinter
     from govscan.render import write_scan_bundle
     from govscan.reporters.interface import ReportOptions
@@ -348,13 +337,17 @@ def _scan_into(
         fingerprints=Fingerprinter.from_secret(fingerprint_key)
         if fingerprint_key
         else Fingerprinter.per_run(),
+        shard=shard.info if shard else None,
+        planned_targets=shard.plan.targets if shard else (),
+        planned_errors=shard.planned_errors if shard else (),
     )
     redactor = None
     if config.redact:
         from govscan.evidence.pseudonymise import Redactor
 
-        # The key lives only in memory: pseudonyms are stable within this bundle only.
-        redactor = Redactor.with_random_key()
+        # Unless shards share one (GOVSCAN_PSEUDONYM_KEY), the key lives only in
+        # memory: pseudonyms are stable within this bundle only.
+        redactor = Redactor.from_environment(os.environ)
         # Waiver owners are known before anything is collected: a resource or message
         # naming one gets the pseudonym its waivers show.
         redactor.learn_people(w.owner for w in policy.waivers)
@@ -362,14 +355,14 @@ def _scan_into(
 
     # The spool's temporary database lives as long as the returned ScanResult.
     spool = ResultSpool()
-    results: Any = _RedactedResults(spool, redactor) if redactor is not None else spool
+    results: Any = RedactedResults(spool, redactor) if redactor is not None else spool
     from govscan.attest.scan import add_attestations
 
     add_attestations(config.attestations, as_of.date(), results, out_dir)
     with ResourceWriter(out_dir / RESOURCES) as writer:
-        sink: Any = _RedactingSink(writer, redactor) if redactor is not None else writer
+        sink: Any = RedactingSink(writer, redactor) if redactor is not None else writer
         if renamed is not None and any(c.replaces for c in controls):
-            sink = _RenameWatch(sink, controls, renamed)
+            sink = RenameWatch(sink, controls, renamed)
         scan = run_scan(
             controls,
             policy,

@@ -49,7 +49,7 @@ def test_other_located_resources_are_judged_by_their_region(azure: Azure) -> Non
     base = f"/subscriptions/{SUB1}/resourceGroups"
     assert run.statuses("aztest.resource.region") == {
         f"{base}/rg-app/providers/Microsoft.EventHub/namespaces/events": "pass",
-        f"{base}/rg-app/providers/Microsoft.OperationalInsights/workspaces/law": "fail",
+        f"{base}/rg-app/providers/Microsoft.ServiceBus/namespaces/bus": "fail",
         f"{base}/rg-net/providers/Microsoft.Network/privateDnsZones/corp.internal": "fail",
     }
     assert run.actions() == {

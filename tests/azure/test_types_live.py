@@ -39,6 +39,7 @@ MINE = (
     "azure.containerservice.cluster",
     "azure.containerregistry.registry",
     "azure.recoveryservices.vault",
+    "azure.operationalinsights.workspace",
 )
 SHAPES = builtin_resource_types()
 

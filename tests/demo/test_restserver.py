@@ -16,7 +16,7 @@ import pytest
 import trustme
 
 from govscan.demo.clouds import scoped_env
-from govscan.demo.restserver import Credentials, RestServer
+from govscan.demo.restserver import ABSENT, Credentials, RestServer
 
 ARM = Credentials(token="arm-token", client_id="app", client_secret="s3cret")
 
@@ -110,6 +110,27 @@ def test_arm_refuses_a_wrong_bearer_and_records_unknown_paths(
         _get(f"{arm.url}/subscriptions/S/resources", tls[2])
     assert missing.value.code == 404
     assert [(s.method, s.path) for s in arm.misses] == [("GET", "/subscriptions/S/resources")]
+
+
+def test_a_declared_absence_is_a_404_but_not_a_miss(
+    tls: tuple[Path, Path, ssl.SSLContext],
+) -> None:
+    routes = {"/subscriptions/S/storageAccounts/st1/managementPolicies/default": ABSENT}
+    with RestServer("arm", routes, ARM, tls=(tls[0], tls[1])) as server:
+        base = f"{server.url}/subscriptions/S/storageAccounts"
+        with pytest.raises(urllib.error.HTTPError) as absent:
+            _get(f"{base}/ST1/managementPolicies/default", tls[2])
+        assert absent.value.code == 404
+        assert json.loads(absent.value.read())["error"]["code"] == "ResourceNotFound"
+        with pytest.raises(urllib.error.HTTPError):
+            _get(f"{base}/st2/managementPolicies/default", tls[2])
+        assert [s.path for s in server.seen if s.status == 404] == [
+            "/subscriptions/S/storageAccounts/ST1/managementPolicies/default",
+            "/subscriptions/S/storageAccounts/st2/managementPolicies/default",
+        ]
+        assert [s.path for s in server.misses] == [
+            "/subscriptions/S/storageAccounts/st2/managementPolicies/default"
+        ]
 
 
 def test_arm_is_served_only_over_tls() -> None:

@@ -153,8 +153,8 @@ def _about(resource_id: str, message: str) -> Result:
 def test_a_name_learned_late_is_replaced_in_results_spooled_before() -> None:
     """A policy naming a user can be judged before the user is listed: the spooled
     result is revisited when the spool is sealed, as if redacted at the end."""
+    from govscan.evidence.sinks import RedactedResults
     from govscan.results.spool import ResultSpool
-    from govscan.runner import _RedactedResults
 
     early = _about("arn:aws:iam::123456789012:policy/deploy", "grants erika.mustermann s3:*")
     untouched = _about("arn:aws:iam::123456789012:policy/other", "grants nobody s3:*")
@@ -168,7 +168,7 @@ def test_a_name_learned_late_is_replaced_in_results_spooled_before() -> None:
         message="erika.mustermann has no MFA",
     )
     redactor = Redactor(KEY_A)
-    sink = _RedactedResults(ResultSpool(), redactor)
+    sink = RedactedResults(ResultSpool(), redactor)
     for r in (early, untouched, user):
         sink.add(r)
     results = {r.resource.id: r for r in sink.seal()}

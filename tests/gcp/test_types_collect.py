@@ -89,6 +89,7 @@ def test_each_type_normalised_through_the_real_clients(everything: Collected) ->
         "gcp.compute.firewall": 5,
         "gcp.compute.instance": 3,
         "gcp.compute.network": 3,
+        "gcp.compute.snapshot": 4,
         "gcp.container.cluster": 2,
         "gcp.kms.key": 3,
         "gcp.logging.bucket": 5,

@@ -1,5 +1,7 @@
-"""The PDF report, read back with ``pdftotext``: a scan of a tiny tree, its
-re-rendering from the bundle, German labels and a hostile resource name."""
+"""The PDF report, read back with ``pdftotext``: a scan of a tiny tree under a
+policy declaring a requirement not applicable and with one attestation, its
+re-rendering from the bundle, the Statement of Applicability, German labels and
+a hostile resource name."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ if shutil.which("pdftotext") is None:
     )
 
 TREE = Path(__file__).parent / "pdf_tree"
+AUDIT = Path(__file__).parent / "pdf_audit"
+JUSTIFICATION = "No premises of our own; the cloud provider monitors its data centres."
 HOSTILE = '<img src="http://127.0.0.1:9/x"><style>*{display:none}</style>'
 
 
@@ -40,7 +44,20 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(TREE, work / "tree")
     out = work / "bundle"
     result = CliRunner().invoke(
-        cli, ["scan", "--repo", str(work / "tree"), "--format", "pdf", "--output-dir", str(out)]
+        cli,
+        [
+            "scan",
+            "--repo",
+            str(work / "tree"),
+            "--policy",
+            str(AUDIT / "policy.yaml"),
+            "--attestations",
+            str(AUDIT / "attestations"),
+            "--format",
+            "pdf",
+            "--output-dir",
+            str(out),
+        ],
     )
     assert result.exit_code == 1, result.output  # the tree has failures
     assert (out / "report.pdf").is_file()
@@ -61,7 +78,7 @@ def test_cover_contents_frameworks_and_findings(bundle: Path) -> None:
     assert "Compliance report for the audit" in cover
     assert "Scope and run" in cover
     assert re.search(r"Targets\s+repo: \S*tree\n", cover)
-    assert "baseline" in cover
+    assert "pdf-audit" in cover
     run_id = re.search(r"Run id\s+(\S+)", cover)
     assert run_id is not None and len(run_id.group(1)) > 8
     assert re.search(r"results\.json SHA-256\s+[0-9a-f]{20}", cover)
@@ -75,6 +92,52 @@ def test_cover_contents_frameworks_and_findings(bundle: Path) -> None:
     assert re.search(r"\nhigh \(\d+\)\n", failing)
     assert re.search(r"aws\.ebs\.volume-encrypted\s+\.: aws_ebs_volume\.plain", failing)
     assert "aws_ebs_volume.sealed" not in failing
+
+
+def _soa(text: str, heading: str) -> str:
+    """The Statement of Applicability chapter, flattened."""
+    return _flat(text.split(f"\n{heading}\n")[-1])
+
+
+def _row(soa: str, rid: str, next_id: str) -> str:
+    """One row's first cells in reading order: title, applicable, status (pdftotext
+    reads a column that is mostly empty, like evidence, after the table)."""
+    return soa.split(rid, 1)[1].split(next_id, 1)[0]
+
+
+def _row_lines(layout: str, rid: str, next_id: str) -> str:
+    """One row of the SoA as laid out: its lines, every column side by side."""
+    soa = layout.split("\nStatement of Applicability\n")[-1]
+    return soa.split(f"\n{rid} ", 1)[1].split(f"\n{next_id} ", 1)[0]
+
+
+def test_statement_of_applicability(bundle: Path) -> None:
+    text = _text(bundle / "report.pdf")
+    soa = _soa(text, "Statement of Applicability")
+    assert _flat("ISO/IEC 27001:2022 (iso27001-2022)") in soa
+    # pdftotext drops a hyphen that ends a line.
+    assert re.search(r"BSIC5:2020.*\(bsi-?c5-2020\)", soa)
+    # The attested requirement: the attestation passes, a repository check fails.
+    row = _row(soa, "A.5.24", "A.5.25")
+    assert "yespartiallyimplemented" in row
+    lines = _row_lines(_text(bundle / "report.pdf", layout=True), "A.5.24", "A.5.25")
+    for cell in ("repo.security-policy-present", "attestation.ir-plan", "evidence/ir-plan.txt"):
+        assert cell in lines  # the evidence column
+    assert "Head of" in lines and "2026-02-10" in lines  # owner and last review
+    row = _row(soa, "A.7.4", "A.7.5")
+    assert _flat(f"no{JUSTIFICATION}notapplicable") in row
+    assert "noassessed" not in _row(soa, "A.5.1", "A.5.2")
+    assert "yesnotassessed" in _row(soa, "A.5.1", "A.5.2")
+
+
+def test_soa_header_repeats_on_every_page(bundle: Path) -> None:
+    pages = _text(bundle / "report.pdf", layout=True).split("\f")
+    first = next(i for i, p in enumerate(pages) if "\nStatement of Applicability\n" in p)
+    rows = [p for p in pages[first:] if re.search(r"\n\s*A\.\d+\.\d+\s", p)]
+    assert len(rows) > 2  # 93 Annex A controls do not fit one page
+    for page in rows:
+        assert re.search(r"\n\s*Requirement\s+Title\s+Applicable\s+Implementation\s+Evidence", page)
+        assert re.search(r"Page \d+ of \d+", page)
 
 
 def test_page_numbers(bundle: Path) -> None:
@@ -100,6 +163,10 @@ def test_german(bundle: Path, tmp_path: Path) -> None:
         assert heading in text
     assert re.search(r"Seite 2 von \d+", text)
     assert "Executive summary" not in text
+    assert re.search(r"\n\s*Anforderung\s+Titel\s+Anwendbar\s+Umsetzungsstatus\s+Nachweise", text)
+    soa = _soa(_text(tmp_path / "report.pdf"), "Erklärung zur Anwendbarkeit")
+    assert "jateilweiseumgesetzt" in _row(soa, "A.5.24", "A.5.25")
+    assert _flat(f"nein{JUSTIFICATION}nichtanwendbar") in _row(soa, "A.7.4", "A.7.5")
 
 
 def test_hostile_name_is_text(bundle: Path) -> None:

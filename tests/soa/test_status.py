@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from govscan.catalog.frameworks import load_framework
+from govscan.evidence.attestations import read_attestations
 from govscan.evidence.bundle import load_scan
 from govscan.model import Status
 from govscan.results.soa import Implementation, implementation_status
-from govscan.soa.attestations import read_attestations
 from govscan.soa.build import Soa, build_soa, manifest_digest
 
 from .conftest import EVIDENCE_SHA

@@ -276,14 +276,10 @@ def load_control_dirs(
         seen_here: dict[str, str] = {}
         for path in control_files(root):
             shown = display_path(path)
-            try:
-                doc = load_yaml(path, shown)
-            except YamlSyntaxError as exc:
-                ctx.problems.append(exc.problem)
+            parsed = _parse_file(path, shown, ctx, memo=layer == "builtin")
+            if parsed is None:
                 continue
-            control = parse_control(doc, ctx)
-            if control is None:
-                continue
+            doc, control = parsed
             if control.id in seen_here:
                 ctx.problems.append(
                     doc.problem(
@@ -307,6 +303,49 @@ def load_control_dirs(
             ranks[control.id] = [name for _, name in roots].index(layer)
             docs[control.id] = doc
     return _with_renames(controls, overridden, ranks, docs, ctx.problems)
+
+
+_BUILTIN_MEMO: dict[tuple[Any, ...], tuple[YamlDocument | None, Control | None, list[Problem]]] = {}
+"""Built-in control files validated in this process, by file identity and the
+catalog they were validated against: a process that scans many times (a test
+suite, a server) validates the shipped catalog once. User folders are read anew."""
+
+
+def _parse_file(
+    path: Path, shown: str, ctx: _Context, *, memo: bool
+) -> tuple[YamlDocument, Control] | None:
+    key = _memo_key(path, ctx) if memo else None
+    hit = _BUILTIN_MEMO.get(key) if key is not None else None
+    if hit is None:
+        before = len(ctx.problems)
+        doc: YamlDocument | None
+        try:
+            doc = load_yaml(path, shown)
+        except YamlSyntaxError as exc:
+            ctx.problems.append(exc.problem)
+            doc = None
+        control = parse_control(doc, ctx) if doc is not None else None
+        hit = (doc, control, ctx.problems[before:])
+        if key is not None:
+            _BUILTIN_MEMO[key] = hit
+    else:
+        ctx.problems.extend(hit[2])
+    doc, control, _ = hit
+    return (doc, control) if doc is not None and control is not None else None
+
+
+_PINNED: dict[int, object] = {}
+
+
+def _memo_key(path: Path, ctx: _Context) -> tuple[Any, ...] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    # An id is only a stable name while its object lives: pin what the key names.
+    for obj in (ctx.resource_types, ctx.frameworks):
+        _PINNED.setdefault(id(obj), obj)
+    return (str(path), st.st_mtime_ns, st.st_size, id(ctx.resource_types), id(ctx.frameworks))
 
 
 def _with_renames(

@@ -106,12 +106,16 @@ from govscan.cli import (  # noqa: E402
     controltests,
     diff,
     history,
+    merge,
+    plan,
     scan,
     soa,
 )
 
 for _command in (
     scan.scan,
+    plan.plan,
+    merge.merge,
     catalog.validate,
     catalog.controls,
     catalog.frameworks,

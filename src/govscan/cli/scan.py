@@ -197,7 +197,19 @@ def _load_config(path: Path | None) -> dict[str, Any]:
     type=click.Path(path_type=Path),
     help="Folder of attestation files (*.yaml): requirements people answer, judged as results.",
 )
-def scan(config_path: Path | None, **opts: Any) -> None:
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(path_type=Path),
+    help="Scan the units of this plan (govscan plan) instead of discovering them.",
+)
+@click.option(
+    "--shard",
+    metavar="I/N|auto/N",
+    help="Scan the I-th of N shares of the plan's units; auto/N reads I from the "
+    "engine's environment (docs/scale.md).",
+)
+def scan(config_path: Path | None, plan_file: Path | None, shard: str | None, **opts: Any) -> None:
     """Scan the given targets and write the evidence bundle and reports."""
     from govscan import runner
     from govscan.config import merge_scan_options
@@ -229,6 +241,8 @@ def scan(config_path: Path | None, **opts: Any) -> None:
         history=merged.get("history"),
         baseline=merged.get("baseline"),
         attestations=Path(merged["attestations"]) if merged.get("attestations") else None,
+        plan_file=plan_file,
+        shard=shard,
     )
     outcome = _with_progress(lambda cb: runner.run(config, on_progress=cb))
     print_summary(outcome)

@@ -56,8 +56,8 @@ def soa(
     """
     from govscan.catalog.frameworks import load_framework
     from govscan.cli.bundles import _check_bundle, _read_key
+    from govscan.evidence.attestations import read_attestations
     from govscan.evidence.bundle import load_scan
-    from govscan.soa.attestations import read_attestations
     from govscan.soa.build import build_soa, manifest_digest
     from govscan.soa.output import (
         check_output_dir,

@@ -16,10 +16,11 @@ only read these declarations.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
+from govscan.collectors.units import Discovery, Unit, whole
 from govscan.model import (
     ApiCall,
     CollectionError,
@@ -41,6 +42,10 @@ class CollectionPlan:
     """Policy parameter values in force (some collectors tune collection by them)."""
     targets: tuple[Target, ...] = ()
     """For collectors with ``after_others``: the scopes the other collectors scanned."""
+    scope_details: bool = False
+    """For ``discover_units``: a collector judging the others' scopes runs too, so each
+    ``Discovery.targets`` entry needs the details a scan would record (a repository's
+    third-party providers and actions), not only its identity."""
 
     @property
     def resource_types(self) -> frozenset[str]:
@@ -147,6 +152,20 @@ class Collector(abc.ABC):
     def targets(self) -> list[Target]:
         """The scopes actually scanned (valid after ``collect`` finished)."""
         return []
+
+    def discover_units(self, plan: CollectionPlan) -> Discovery:
+        """The independent units this collector's scan splits into (``govscan plan``).
+
+        The default is one unit: the whole collector runs in one shard."""
+        del plan
+        return whole(self.name)
+
+    def restrict(self, units: Sequence[Unit]) -> None:
+        """Collect only these units (a shard's share of a plan), without discovering.
+
+        Called before ``collect`` with at least one unit; the default (one unit)
+        has nothing to narrow."""
+        del units
 
     def api_calls(self) -> list[ApiCall]:
         """The API call log (valid after ``collect`` finished)."""

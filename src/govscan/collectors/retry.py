@@ -10,6 +10,11 @@ throttling it then has to wait out. The values are documented in docs/aws.md
 ("Retries and rate limits"); the SDK bindings (``collectors/aws/retries.py``)
 decide which answers are worth retrying.
 
+Rate is not the only thing a large organisation's scan must bound: ``Limits``
+caps the calls in flight at once per scope (an account, a subscription, a
+project) and across the whole scan, so that many accounts scanned together do
+not exhaust a shared quota or the scanning host (docs/scale.md, "Concurrency limits").
+
 Nothing here imports an SDK.
 """
 
@@ -22,7 +27,7 @@ import time
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Protocol
+from typing import Any, Protocol
 
 ATTEMPTS = 5
 """Attempts per call: the first try plus up to four retries."""
@@ -57,6 +62,12 @@ CONNECT_TIMEOUT = 10.0
 
 READ_TIMEOUT = 30.0
 """Seconds to wait for an answer on an open connection."""
+
+CALLS_PER_SCOPE = 8
+"""Calls in flight at once in one account, subscription or project."""
+
+CALLS = 32
+"""Calls in flight at once across all scopes of one collector's scan."""
 
 
 @dataclass(frozen=True)
@@ -158,20 +169,111 @@ class TokenBucket:
         return wait
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How many calls may be in flight at once (an HTTP attempt, from sending the
+    request to having the answer; waits between attempts do not count)."""
+
+    per_scope: int = CALLS_PER_SCOPE
+    """In one scope: an account, a subscription or a project."""
+    overall: int = CALLS
+    """Across every scope of the scan."""
+
+    def __post_init__(self) -> None:
+        if self.per_scope < 1 or self.overall < 1:
+            raise ValueError("call limits must be at least 1")
+
+
+def limits(options: Mapping[str, Any], per_scope: str, overall: str) -> Limits:
+    """The limits a collector's options give (``per_scope``, ``overall``: their keys);
+    an option not given keeps its default."""
+    return Limits(
+        int(options.get(per_scope) or CALLS_PER_SCOPE), int(options.get(overall) or CALLS)
+    )
+
+
+class Slot:
+    """One call's place in its scope's and the scan's limit; ``release`` gives it back
+    (once, however often it is called)."""
+
+    def __init__(self, release: Callable[[], None]) -> None:
+        self._release: Callable[[], None] | None = release
+        self._lock = threading.Lock()
+
+    def release(self) -> None:
+        with self._lock:
+            release, self._release = self._release, None
+        if release is not None:
+            release()
+
+    def __enter__(self) -> Slot:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
+
+
 class Throttle:
-    """One scan's policy, clock and token buckets (one bucket per scope key)."""
+    """One scan's policy, clock, token buckets (one bucket per scope key) and call
+    limits (one per scope, one for the scan)."""
 
     def __init__(
         self,
         policy: RetryPolicy | None = None,
         clock: Clock | None = None,
         jitter: Callable[[], float] = random.random,
+        limits: Limits | None = None,
     ) -> None:
         self.policy = policy or RetryPolicy()
         self.clock: Clock = clock or SystemClock()
         self.jitter = jitter
         self._lock = threading.Lock()
         self._buckets: dict[Hashable, TokenBucket] = {}
+        self._busy: dict[Hashable, int] = {}
+        self.limit(limits or Limits())
+
+    def limit(self, limits: Limits) -> None:
+        """Set the call limits; for a collector configuring its throttle before its scan
+        starts (a slot taken earlier goes back to the limits it came from)."""
+        with self._lock:
+            self.limits = limits
+            self._overall = threading.BoundedSemaphore(limits.overall)
+            self._scopes: dict[Hashable, threading.BoundedSemaphore] = {}
+
+    def slot(self, scope: Hashable) -> Slot:
+        """Wait for a free call slot in ``scope`` and in the scan; use it as a context
+        manager around one attempt on the wire, never around a wait between attempts
+        (a waiting call would keep others of its scope from going out)."""
+        with self._lock:
+            own = self._scopes.get(scope)
+            if own is None:
+                own = self._scopes[scope] = threading.BoundedSemaphore(self.limits.per_scope)
+            overall = self._overall
+        # The scope first: a call queueing behind its own busy account must not hold
+        # one of the scan's slots that another account could use meanwhile.
+        own.acquire()
+        try:
+            overall.acquire()
+        except BaseException:
+            own.release()
+            raise
+        with self._lock:
+            self._busy[scope] = self._busy.get(scope, 0) + 1
+
+        def release() -> None:
+            with self._lock:
+                self._busy[scope] -= 1
+                if not self._busy[scope]:
+                    del self._busy[scope]
+            overall.release()
+            own.release()
+
+        return Slot(release)
+
+    def in_flight(self, scope: Hashable | None = None) -> int:
+        """Calls holding a slot now: in ``scope``, or in the whole scan."""
+        with self._lock:
+            return self._busy.get(scope, 0) if scope is not None else sum(self._busy.values())
 
     def bucket(self, key: Hashable, service: str = "") -> TokenBucket:
         """The bucket of one scope, e.g. ``(account, region, service)``; ``service``

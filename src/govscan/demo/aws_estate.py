@@ -43,6 +43,7 @@ def seed_estate() -> dict[str, Any]:
     made["users"] = _iam()
     _security()
     _data_services()
+    _log_groups()
     return made
 
 
@@ -84,6 +85,10 @@ def _buckets() -> list[str]:
             "LoggingEnabled": {"TargetBucket": logs, "TargetPrefix": "customer-data/"}
         },
     )
+    # Storage limitation: invoices ten years (§ 147 AO), replaced versions 30 days, access
+    # logs two years. The other buckets keep everything until someone deletes it.
+    _expire(s3, good, 3650, noncurrent=30)
+    _expire(s3, logs, 730)
     backup = "brauwerk-backup-eu-west-1"
     _client("s3", "eu-west-1").create_bucket(
         Bucket=backup, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
@@ -93,6 +98,18 @@ def _buckets() -> list[str]:
     us.create_bucket(Bucket=marketing)
     us.put_bucket_acl(Bucket=marketing, ACL="public-read")
     return [good, logs, backup, marketing]
+
+
+def _expire(s3: Any, bucket: str, days: int, noncurrent: int | None = None) -> None:
+    rule: dict[str, Any] = {
+        "ID": f"expire-after-{days}-days",
+        "Status": "Enabled",
+        "Filter": {},
+        "Expiration": {"Days": days},
+    }
+    if noncurrent is not None:
+        rule["NoncurrentVersionExpiration"] = {"NoncurrentDays": noncurrent}
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [rule]})
 
 
 def _ec2() -> list[str]:
@@ -320,3 +337,11 @@ def _data_services() -> None:
     efs.create_file_system(
         CreationToken="shared", Encrypted=True, Tags=[{"Key": "Name", "Value": "shared-uploads"}]
     )
+
+
+def _log_groups() -> None:
+    logs = _client("logs", "eu-central-1")
+    logs.create_log_group(logGroupName="/brauwerk/shop")
+    logs.put_retention_policy(logGroupName="/brauwerk/shop", retentionInDays=365)
+    # Made by Lambda on the first invocation, without a retention: kept forever.
+    logs.create_log_group(logGroupName="/aws/lambda/invoice-mailer")

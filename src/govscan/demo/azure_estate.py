@@ -6,7 +6,9 @@ Brauwerk Digital runs its shop back end in germanywestcentral. Deliberate findin
 - ``stbrauwerkexport``: a GRS storage account in eastus whose paired secondary is
   westus, both outside the EU/EEA;
 - ``nsg-office-rdp``: RDP (3389) open to the Internet;
-- ``kv-brauwerk-legacy``: a Key Vault without purge protection.
+- ``kv-brauwerk-legacy``: a Key Vault without purge protection;
+- ``stbrauwerkexport`` again: no lifecycle policy, so exports are kept forever
+  (``govscan.demo.azure_retention``).
 
 Everything else is configured well, so the report shows passes too.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from govscan.demo import azure_entra, azure_subscription
+from govscan.demo import azure_entra, azure_retention, azure_subscription
 
 SUBSCRIPTION = "5e1f0c2a-7b3d-4c8e-9a10-00000000b12a"
 TENANT = "7b1e0d3c-2a4f-4e6b-8c9d-0000000bea12"
@@ -292,7 +294,6 @@ _EMPTY_KINDS = (
     "Microsoft.DocumentDB/databaseAccounts",
     "Microsoft.DBforMySQL/flexibleServers",
     "Microsoft.DBforPostgreSQL/flexibleServers",
-    "Microsoft.RecoveryServices/vaults",
     "Microsoft.Sql/servers",
     "Microsoft.Web/sites",
 )
@@ -309,9 +310,12 @@ def routes() -> dict[str, Any]:
             _group("rg-data", LOCATION),
             _group("rg-security", LOCATION),
             _group("rg-network", LOCATION),
+            _group("rg-monitoring", LOCATION),
+            _group("rg-backup", LOCATION),
         ),
         f"{_SUB}/resources": _listing(
-            *(_generic(r) for r in (*storage, VAULT_PROD, VAULT_LEGACY, NSG_APP, NSG_RDP, VNET))
+            *(_generic(r) for r in (*storage, VAULT_PROD, VAULT_LEGACY, NSG_APP, NSG_RDP, VNET)),
+            *(_generic(r) for r in azure_retention.resources(_SUB, LOCATION)),
         ),
         f"{_SUB}/providers/Microsoft.Storage/storageAccounts": _listing(*storage),
         f"{_SUB}/providers/Microsoft.KeyVault/vaults": _listing(VAULT_PROD, VAULT_LEGACY),
@@ -337,6 +341,11 @@ def routes() -> dict[str, Any]:
         *(_flow_log(watcher, nsg["id"], STORAGE_SHOP["id"]) for nsg in (NSG_APP, NSG_RDP))
     )
     out.update(azure_subscription.routes(_SUB, LOCATION, STORAGE_SHOP["id"]))
+    out.update(
+        azure_retention.routes(
+            _SUB, LOCATION, {STORAGE_SHOP["id"]: 365, STORAGE_EXPORT["id"]: None}
+        )
+    )
     for kind in _EMPTY_KINDS:
         out[f"{_SUB}/providers/{kind}"] = _listing()
     out.update(azure_entra.routes())

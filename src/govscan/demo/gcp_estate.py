@@ -6,7 +6,10 @@ Deliberate findings:
 
 - ``brauwerk-marketing-exports``: a bucket in the ``US`` multi-region;
 - ``allow-ssh-anywhere``: a firewall rule opening SSH (22) to 0.0.0.0/0;
-- ``telemetry-legacy``: a KMS key without automatic rotation.
+- ``telemetry-legacy``: a KMS key without automatic rotation;
+- ``brauwerk-marketing-exports`` again: no lifecycle rule, so exports are kept forever;
+- ``telemetry-ingest-1-before-upgrade``: a disk snapshot taken by hand in 2024 and
+  forgotten (the daily snapshots of the schedule expire by themselves).
 
 Everything else is configured well. Cloud SQL, GKE, BigQuery and Secret Manager
 are not enabled in the project, so their controls are not applicable.
@@ -71,9 +74,14 @@ def _bucket(name: str, location: str, location_type: str, **extra: Any) -> dict[
     }
 
 
+def _delete_at(age: int) -> dict[str, Any]:
+    # An age rule not limited to live objects deletes noncurrent versions too.
+    return {"rule": [{"action": {"type": "Delete"}, "condition": {"age": age}}]}
+
+
 BUCKETS = [
-    _bucket("brauwerk-telemetry-raw", "EUROPE-WEST3", "region"),
-    _bucket("brauwerk-access-logs", "EUROPE-WEST3", "region"),
+    _bucket("brauwerk-telemetry-raw", "EUROPE-WEST3", "region", lifecycle=_delete_at(400)),
+    _bucket("brauwerk-access-logs", "EUROPE-WEST3", "region", lifecycle=_delete_at(730)),
     _bucket("brauwerk-marketing-exports", "US", "multi-region"),
 ]
 
@@ -137,6 +145,35 @@ DISK = _zonal(
     diskEncryptionKey={"kmsKeyName": f"{_CMK}/cryptoKeyVersions/1"},
     users=[INSTANCE["selfLink"]],
 )
+
+
+def _snapshot(name: str, ident: str, taken: str, *, scheduled: bool) -> dict[str, Any]:
+    return {
+        "kind": "compute#snapshot",
+        "id": ident,
+        "name": name,
+        "creationTimestamp": taken,
+        "status": "READY",
+        "sourceDisk": DISK["selfLink"],
+        "diskSizeGb": "20",
+        "storageBytes": "4294967296",
+        "storageLocations": [REGION],
+        "snapshotType": "STANDARD",
+        "autoCreated": scheduled,
+        "snapshotEncryptionKey": {"kmsKeyName": f"{_CMK}/cryptoKeyVersions/1"},
+        "selfLink": f"{_COMPUTE}/projects/{PROJECT}/global/snapshots/{name}",
+    }
+
+
+SNAPSHOTS = [
+    _snapshot(
+        "telemetry-ingest-1-before-upgrade",
+        "9001",
+        "2024-03-14T09:12:00.000+01:00",
+        scheduled=False,
+    ),
+    _snapshot("telemetry-ingest-1-daily", "9002", "2026-01-12T03:00:00.000+01:00", scheduled=True),
+]
 
 
 def _firewall(name: str, ident: str, ranges: list[str], ports: list[str]) -> dict[str, Any]:
@@ -269,6 +306,7 @@ def routes() -> dict[str, Any]:
         },
         f"POST /v3/{_ORG}:getIamPolicy": {"version": 1, "bindings": []},
         f"/compute/v1/{p}/global/firewalls": {"items": FIREWALLS},
+        f"/compute/v1/{p}/global/snapshots": {"items": SNAPSHOTS},
         f"/compute/v1/{p}/global/networks": {"items": [NETWORK]},
         f"/v1/{p}/locations": {
             "locations": [

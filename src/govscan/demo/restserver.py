@@ -15,9 +15,11 @@ deserialisation and authentication are the libraries' own. It listens on
   ``pageToken``/``nextPageToken``, and ``POST /token`` for a service-account key
   whose ``token_uri`` is this server.
 
-Routes are ``"path"`` (GET) or ``"POST path"`` -> JSON. A path the estate does
-not hold is 404 and is remembered in ``misses`` so that a run can prove it
-asked for nothing the estate lacks.
+Routes are ``"path"`` (GET) or ``"POST path"`` -> JSON, or ``ABSENT`` for a
+thing the estate deliberately lacks (a storage account without a lifecycle
+policy): 404, as the real API answers. Any other path the estate does not hold
+is 404 too and is remembered in ``misses`` so that a run can prove it asked for
+nothing the estate lacks.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 Style = Literal["arm", "google"]
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+"""A route's answer for a thing the estate does not have: 404, but not a miss."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,8 @@ class Seen:
     method: str
     path: str
     status: int
+    absent: bool = False
+    """A 404 the estate declared (``ABSENT``): the answer the real API gives."""
 
 
 class RestServer:
@@ -111,7 +124,7 @@ class RestServer:
     @property
     def misses(self) -> list[Seen]:
         """Requests for paths the estate does not hold."""
-        return [s for s in self.seen if s.status == 404]
+        return [s for s in self.seen if s.status == 404 and not s.absent]
 
     def note(self, seen: Seen) -> None:
         with self._lock:
@@ -202,7 +215,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         query = parse_qs(parts.query)
         status, payload = self._route(method, parts.path, query, body)
-        self.owner.note(Seen(method, parts.path, status))
+        absent = payload is ABSENT
+        if absent:
+            status, payload = 404, _error(self.owner.style, 404, "ResourceNotFound", parts.path)
+        self.owner.note(Seen(method, parts.path, status, absent))
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -213,6 +229,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(
         self, method: str, path: str, query: Mapping[str, list[str]], body: bytes
     ) -> tuple[int, Any]:
+        """(status, JSON to send); ``ABSENT`` as the JSON for a declared 404."""
         owner = self.owner
         creds = owner.credentials
         if owner.style == "arm":

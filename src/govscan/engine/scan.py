@@ -41,6 +41,7 @@ from govscan.model import (
     Target,
 )
 from govscan.results.memory import MemoryResults
+from govscan.runinfo import ShardInfo, error_order, merge_targets
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,13 @@ class ScanOptions:
     queue_size: int = 2048
     fingerprints: Fingerprinter | None = None
     """The key of cloud findings' fingerprints; ``None``: a random one for this run."""
+    shard: ShardInfo | None = None
+    """The share of a plan this run covers (its ``collectors`` are filled in here)."""
+    planned_targets: tuple[Target, ...] = ()
+    """A shard's view of the whole plan's scopes: collectors that judge the others'
+    scopes (``after_others``) see these beside the scopes this shard scanned."""
+    planned_errors: tuple[CollectionError, ...] = ()
+    """Discovery failures of the plan, reported by its first shard."""
 
 
 @dataclass
@@ -130,6 +138,32 @@ def _error_results(
     return out
 
 
+NONE_FOUND_PREFIX = "no "
+NONE_FOUND_BY = " found by "
+
+
+def none_found_message(resource_type: str, collectors: Iterable[str]) -> str:
+    """The message of a control no resource of its type reached (``govscan merge``
+    joins those of several shards by the collectors they name)."""
+    return f"{NONE_FOUND_PREFIX}{resource_type}{NONE_FOUND_BY}{', '.join(sorted(set(collectors)))}"
+
+
+def none_found_collectors(result: Result) -> tuple[str, ...] | None:
+    """The collectors a "none found" result names; None when ``result`` is not one."""
+    if result.status is not Status.NOT_APPLICABLE or result.resource.id != none_id(
+        result.resource.type
+    ):
+        return None
+    head = f"{NONE_FOUND_PREFIX}{result.resource.type}{NONE_FOUND_BY}"
+    if not result.message.startswith(head):
+        return None
+    return tuple(n for n in result.message[len(head) :].split(", ") if n)
+
+
+def none_id(resource_type: str) -> str:
+    return f"{resource_type}:none"
+
+
 def _not_applicable(
     controls: Sequence[Control],
     state: _State,
@@ -156,13 +190,13 @@ def _not_applicable(
                 status=Status.NOT_APPLICABLE,
                 resource=ResourceRef(
                     type=c.resource,
-                    id=f"{c.resource}:none",
+                    id=none_id(c.resource),
                     name="(no resources of this type found)",
                     provider=c.resource.split(".", 1)[0],
                 ),
                 frameworks=c.frameworks,
-                message=f"no {c.resource} found by {', '.join(sorted(s.name for s in sources))}",
-                fingerprint=code_fingerprint(c.id, "", f"{c.resource}:none"),
+                message=none_found_message(c.resource, (s.name for s in sources)),
+                fingerprint=code_fingerprint(c.id, "", none_id(c.resource)),
             )
         )
     return out
@@ -248,7 +282,7 @@ def run_scan(
     fingerprints = options.fingerprints or Fingerprinter.per_run()
     evaluator = Evaluator(controls, policy, options.as_of, fingerprints=fingerprints)
     plans = plan_collectors(collectors, controls, policy.values)
-    state = _State()
+    state = _State(errors=list(options.planned_errors))
     first = [p for p in plans if not p.collector.after_others]
     late = [p for p in plans if p.collector.after_others]
     n_resources = 0
@@ -284,7 +318,9 @@ def run_scan(
             take(item)
     if late:
         # Collectors that judge the others' scopes start once those are known.
-        seen = tuple(t for p in first for t in p.collector.targets())
+        seen = merge_targets(
+            [*options.planned_targets, *(t for p in first for t in p.collector.targets())]
+        )
         runs = [(p.collector, replace(p.plan, targets=seen)) for p in late]
         with closing(_collect(runs, options.queue_size)) as items:
             for item in items:
@@ -311,6 +347,9 @@ def run_scan(
     for p in plans:
         targets.extend(p.collector.targets())
         calls.extend(p.collector.api_calls())
+    shard = options.shard
+    if shard is not None:
+        shard = replace(shard, collectors=tuple(sorted({p.collector.name for p in plans})))
     finished = datetime.now(UTC)
     run = RunInfo(
         id=options.run_id or str(uuid.uuid4()),
@@ -318,18 +357,19 @@ def run_scan(
         finished_at=finished,
         govscan_version=__version__,
         policy=policy.name,
-        targets=tuple(targets),
+        targets=merge_targets(targets),
         controls_hash=options.controls_hash,
         policy_hash=options.policy_hash,
         parameters={k: _jsonable(v) for k, v in sorted(policy.values.items())},
         as_of=options.as_of.date(),
         fingerprints=fingerprints.mode,
         not_applicable=policy.not_applicable,
+        shard=shard,
     )
     return ScanResult(
         run=run,
         results=out.seal(),
-        errors=tuple(state.errors),
+        errors=tuple(sorted(state.errors, key=error_order)),
         controls=tuple(controls),
         api_calls=tuple(sorted(calls, key=lambda a: (a.account, a.region, a.service, a.operation))),
     )

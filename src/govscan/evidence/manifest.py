@@ -129,12 +129,28 @@ def build_manifest(scan: ScanResult, root: Path) -> dict[str, Any]:
             "targets": run["targets"],
             "identities": sorted({f"{t.collector}:{t.identity}" for t in scan.run.targets}),
         }
-        | ({"personal_data": run["personal_data"]} if "personal_data" in run else {}),
+        | ({"personal_data": run["personal_data"]} if "personal_data" in run else {})
+        | _shard(scan),
         "files": [
             {"path": p.name, "sha256": sha256_file(p), "size": p.stat().st_size}
             for p in bundle_files(root)
         ],
     }
+
+
+def _shard(scan: ScanResult) -> dict[str, Any]:
+    """A shard's place in its plan; a merged bundle's shards, by their manifests' digests."""
+    shard = scan.run.shard
+    if shard is None:
+        return {}
+    doc: dict[str, Any] = {
+        "plan_digest": shard.plan_digest,
+        "index": shard.index,
+        "count": shard.count,
+    }
+    if shard.merged:
+        doc["merged"] = [{"index": i, "manifest": d} for i, d in enumerate(shard.merged, 1)]
+    return {"shard": doc}
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:

@@ -123,6 +123,9 @@ def _field(data: Any, path: tuple[str, ...]) -> Any:
     return data
 
 
+PSEUDONYM_KEY_ENV = "GOVSCAN_PSEUDONYM_KEY"
+
+
 class Redactor:
     """Keyed pseudonyms for the personal data of one bundle or report."""
 
@@ -143,6 +146,17 @@ class Redactor:
     def with_random_key(cls) -> Redactor:
         """A redactor whose key exists only in memory (the default for a bundle)."""
         return cls(secrets.token_bytes(32))
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Redactor:
+        """The key in ``GOVSCAN_PSEUDONYM_KEY`` (shards of one scan share it, so their
+        pseudonyms agree), else one that exists only in memory."""
+        from govscan.fingerprint import secret_bytes
+
+        value = environ.get(PSEUDONYM_KEY_ENV, "")
+        if not value.strip():
+            return cls.with_random_key()
+        return cls(secret_bytes(value, PSEUDONYM_KEY_ENV))
 
     def __repr__(self) -> str:
         return f"Redactor(<key hidden>, {len(self._known)} pseudonyms)"

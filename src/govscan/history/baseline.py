@@ -144,18 +144,9 @@ def baseline_from_document(doc: Any, name: str) -> Baseline:
 
 
 def _check_schema(doc: Mapping[str, Any], name: str) -> None:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import best_match
+    from govscan.jsondoc import check_document
 
-    from govscan.paths import data_dir
-
-    doc_schema = json.loads((data_dir() / "schemas" / "baseline.schema.json").read_text("utf-8"))
-    validator = Draft202012Validator(doc_schema)
-    error = best_match(validator.iter_errors(doc))
-    if error is not None:
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        text = error.message if len(error.message) <= 200 else error.message[:200] + "..."
-        raise UsageError(f"{name}: {where.lstrip('.') or 'document'}: {text}")
+    check_document(doc, "baseline.schema.json", name)
 
 
 # --- writing ------------------------------------------------------------------------------

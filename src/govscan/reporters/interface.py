@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any, ClassVar
 
 from govscan.model import ScanResult
+from govscan.results.soa_rows import AttestationRecord
 from govscan.results.trend import TrendData
 
 
@@ -32,6 +33,9 @@ class ReportOptions:
     OSCAL); otherwise the reporter serialises the results to compute it."""
     trend: TrendData | None = None
     """The history's trend for the HTML report (trend.json in the bundle), if any."""
+    attestations: tuple[AttestationRecord, ...] = ()
+    """The bundle's attestations.json as read back, for the owner, review date and
+    evidence files of the PDF report's Statement of Applicability."""
 
 
 class Reporter(abc.ABC):

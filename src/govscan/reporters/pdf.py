@@ -73,6 +73,7 @@ class PdfReporter(Reporter):
             load_frameworks(),
             results_sha256=options.results_sha256 or results_sha256(scan),
             manifest_hash=options.manifest_hash,
+            attestations=options.attestations,
         )
         fetcher = _fetcher_class(weasyprint)(allowed_protocols=("data",))
         document = weasyprint.HTML(

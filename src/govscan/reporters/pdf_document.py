@@ -10,7 +10,7 @@ style or URL attribute, so a resource named like markup prints as text.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,9 @@ import yaml
 
 from govscan.model import STATUS_TRIAGE, ScanResult, Severity, Status
 from govscan.paths import content_dir
+from govscan.reporters.pdf_soa import PdfFramework, soa_tables
 from govscan.results.scoring import MANUAL, CatalogFramework, scan_frameworks
+from govscan.results.soa_rows import AttestationRecord
 from govscan.serialize import run_to_dict
 
 FINDINGS_LIMIT = 500
@@ -78,17 +80,21 @@ def _css_string(text: str) -> str:
 def page_html(
     scan: ScanResult,
     lang: str,
-    catalogs: Mapping[str, CatalogFramework],
+    catalogs: Mapping[str, PdfFramework],
     *,
     results_sha256: str,
     manifest_hash: str = "",
+    attestations: Iterable[AttestationRecord] = (),
 ) -> str:
+    """``attestations``: the bundle's records, for the Statement of Applicability's
+    owner, review date and evidence files."""
     t = labels(lang)
     summary = scan.summary
     severity_counts: Counter[Severity] = Counter()
     for (status, severity), n in scan.results.counts().items():
         if status is Status.FAIL:
             severity_counts[severity] += n
+    frameworks = _frameworks(scan, t, catalogs)
     context = {
         "lang": lang if lang in LANGS else "en",
         "t": t,
@@ -99,7 +105,10 @@ def page_html(
         "severity_counts": [
             (t[s.value], severity_counts.get(s, 0)) for s in sorted(Severity, reverse=True)
         ],
-        "frameworks": _frameworks(scan, t, catalogs),
+        "frameworks": frameworks,
+        "soa": soa_tables(
+            scan, t, catalogs, {fw["key"] for fw in frameworks}, attestations, manifest_hash
+        ),
         "failing": _failing(scan, t, severity_counts),
     }
     page: str = _environment().get_template("report.html.j2").render(context)
@@ -121,6 +130,7 @@ def _frameworks(
             score_text += f" ({t['coverage_attested']} {fw.attested})"
         out.append(
             {
+                "key": fw.key,
                 "title": f"{fw.title} ({fw.key})",
                 "score_text": score_text,
                 "covered": fw.covered,

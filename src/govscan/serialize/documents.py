@@ -21,6 +21,7 @@ from govscan.model import (
     Severity,
     Target,
 )
+from govscan.runinfo import ShardInfo
 from govscan.serialize.baseline_use import baseline_use_from_dict, baseline_use_to_dict
 from govscan.serialize.result import ResultDecoder, result_to_dict, text_or_empty
 
@@ -77,7 +78,30 @@ def run_to_dict(run: RunInfo) -> dict[str, Any]:
         **({"personal_data": run.personal_data} if run.personal_data else {}),
         **_baseline(run),
         **({"not_applicable": _not_applicable(run.not_applicable)} if run.not_applicable else {}),
+        **({"shard": shard_to_dict(run.shard)} if run.shard else {}),
     } | ({"fingerprints": run.fingerprints} if run.fingerprints else {})
+
+
+def shard_to_dict(shard: ShardInfo) -> dict[str, Any]:
+    return {
+        "plan_digest": shard.plan_digest,
+        "index": shard.index,
+        "count": shard.count,
+        "units": list(shard.units),
+        "collectors": list(shard.collectors),
+        **({"merged": list(shard.merged)} if shard.merged else {}),
+    }
+
+
+def shard_from_dict(doc: Mapping[str, Any]) -> ShardInfo:
+    return ShardInfo(
+        plan_digest=str(doc["plan_digest"]),
+        index=int(doc["index"]),
+        count=int(doc["count"]),
+        units=tuple(str(u) for u in doc.get("units", ())),
+        collectors=tuple(str(c) for c in doc.get("collectors", ())),
+        merged=tuple(str(m) for m in doc.get("merged", ())),
+    )
 
 
 def _baseline(run: RunInfo) -> dict[str, Any]:
@@ -107,6 +131,7 @@ def run_from_dict(doc: Mapping[str, Any]) -> RunInfo:
         personal_data=text_or_empty(doc.get("personal_data")),
         baseline=baseline_use_from_dict(doc["baseline"]) if doc.get("baseline") else None,
         not_applicable=_not_applicable(doc.get("not_applicable") or {}),
+        shard=shard_from_dict(doc["shard"]) if doc.get("shard") else None,
     )
 
 

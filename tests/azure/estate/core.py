@@ -249,7 +249,7 @@ ENTRIES: dict[str, Any] = {
     _sub(SUB2, "/providers/Microsoft.Authorization/roleDefinitions"): listing(),
     _sub(SUB1, "/resources"): listing(
         generic(SUB1, "rg-app", "Microsoft.EventHub/namespaces", "events", "germanywestcentral"),
-        generic(SUB1, "rg-app", "Microsoft.OperationalInsights/workspaces", "law", "eastus"),
+        generic(SUB1, "rg-app", "Microsoft.ServiceBus/namespaces", "bus", "eastus"),
         generic(SUB1, "rg-app", "Microsoft.Storage/storageAccounts", "judgedelsewhere", "eastus"),
         generic(SUB1, "rg-net", "Microsoft.Network/privateDnsZones", "corp.internal", "global"),
         generic(SUB1, "rg-net", "Microsoft.Resources/templateSpecs", "no-location", ""),

@@ -349,6 +349,23 @@ def seed_extra() -> None:
         )
     bk.put_backup_vault_lock_configuration(BackupVaultName="x-long", MinRetentionDays=7)
 
+    # Storage limitation: log group retention, bucket lifecycle expiration, snapshots.
+    logs = c("logs")
+    logs.create_log_group(logGroupName="x-logs-forever")
+    logs.create_log_group(logGroupName="x-logs-year")
+    logs.put_retention_policy(logGroupName="x-logs-year", retentionInDays=365)
+    logs.create_log_group(logGroupName="x-logs-week")
+    logs.put_retention_policy(logGroupName="x-logs-week", retentionInDays=7)
+    c("s3").create_bucket(Bucket="x-expiring", CreateBucketConfiguration={"LocationConstraint": R})
+    c("s3").put_bucket_lifecycle_configuration(
+        Bucket="x-expiring",
+        LifecycleConfiguration={
+            "Rules": [{"ID": "all", "Status": "Enabled", "Filter": {}, "Expiration": {"Days": 90}}]
+        },
+    )
+    vol = c("ec2").create_volume(AvailabilityZone=f"{R}a", Size=1)["VolumeId"]
+    c("ec2").create_snapshot(VolumeId=vol, Description="x-snapshot")
+
     second = boto3.session.Session()
     creds = c("sts", session=second).assume_role(
         RoleArn=f"arn:aws:iam::{SECOND_ACCOUNT}:role/audit", RoleSessionName="seed"

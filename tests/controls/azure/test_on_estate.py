@@ -41,6 +41,7 @@ ARM_TYPES = {
     "microsoft.containerservice/managedclusters": "azure.containerservice.cluster",
     "microsoft.containerregistry/registries": "azure.containerregistry.registry",
     "microsoft.recoveryservices/vaults": "azure.recoveryservices.vault",
+    "microsoft.operationalinsights/workspaces": "azure.operationalinsights.workspace",
 }
 """ARM resource type (provider/type[/child type]) -> govscan type."""
 

@@ -63,6 +63,7 @@ SQL = [
                 "pointInTimeRecoveryEnabled": True,
                 "location": "eu",
                 "backupRetentionSettings": {"retainedBackups": 14, "retentionUnit": "COUNT"},
+                "transactionLogRetentionDays": 7,
             },
             "databaseFlags": [
                 {"name": "log_connections", "value": "on"},

@@ -64,6 +64,21 @@ BUCKETS = {
             customPlacementConfig={"dataLocations": ["EUROPE-WEST3", "EUROPE-WEST4"]},
             rpo="ASYNC_TURBO",
             logging={"logBucket": "alpha-logs", "logObjectPrefix": "dual/"},
+            lifecycle={
+                "rule": [
+                    {"action": {"type": "Delete"}, "condition": {"age": 3650}},
+                    {"action": {"type": "Delete"}, "condition": {"daysSinceNoncurrentTime": 30}},
+                    # Narrowed to a prefix: bounds only some objects.
+                    {
+                        "action": {"type": "Delete"},
+                        "condition": {"age": 7, "matchesPrefix": ["tmp/"]},
+                    },
+                    {
+                        "action": {"type": "SetStorageClass", "storageClass": "COLDLINE"},
+                        "condition": {"age": 1},
+                    },
+                ]
+            },
         ),
         bucket(ALPHA, "alpha-nam4", "NAM4", "dual-region", rpo="DEFAULT"),
     ],

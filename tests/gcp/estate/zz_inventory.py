@@ -90,5 +90,6 @@ def fill(e: Estate) -> None:
     for pid in ACTIVE:
         chain = ancestors(pid)
         for asset_type, data in resources(e, pid):
-            for scope in chain[1:]:
+            # Listed under the project too: a shard asks for its own projects only.
+            for scope in chain:
                 e.add(f"/v1/{scope}/assets", "assets", asset(asset_type, data, chain))

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from govscan.collectors.interface import CollectionPlan, Collector, CollectorOption, Item
+from govscan.collectors.units import Discovery, Unit
 from govscan.model import ApiCall, CollectionError, Target
+
+if TYPE_CHECKING:
+    from govscan.collectors.aws.session import AccountSpec
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,22 @@ class AwsCollector(Collector):
             help="Discover member accounts through AWS Organizations.",
         ),
         CollectorOption("aws_max_workers", None, "max_workers", kind="int"),
+        CollectorOption(
+            "aws_max_calls_per_account",
+            "--aws-max-calls-per-account",
+            "max_calls_per_account",
+            kind="int",
+            metavar="N",
+            help="API calls in flight at once in one account (default 8).",
+        ),
+        CollectorOption(
+            "aws_max_calls",
+            "--aws-max-calls",
+            "max_calls",
+            kind="int",
+            metavar="N",
+            help="API calls in flight at once across all accounts (default 32).",
+        ),
     )
 
     def __init__(self, options: Mapping[str, Any]) -> None:
@@ -81,14 +101,20 @@ class AwsCollector(Collector):
         self.organizations = bool(options.get("aws_organizations"))
         self.max_workers = int(options.get("aws_max_workers") or 8)
         self._targets: list[Target] = []
+        self._planned: list[AccountSpec] | None = None
         self.caller = ""
         self._lock = threading.Lock()
         from govscan.collectors.aws.api import CallLog
         from govscan.collectors.aws.session import new_throttle
+        from govscan.collectors.retry import limits
 
         self.log = CallLog()
-        # One retry policy and one token bucket per (account, region) for the whole scan.
+        # One retry policy, one token bucket per (account, region) and one set of call
+        # limits for the whole scan.
         self.throttle = new_throttle()
+        self.throttle.limit(limits(options, "aws_max_calls_per_account", "aws_max_calls"))
+        # Threads per account follow the account's call limit: more would only queue.
+        self.calls_per_account = self.throttle.limits.per_scope
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> Collector | None:
@@ -113,12 +139,27 @@ class AwsCollector(Collector):
     def api_calls(self) -> list[ApiCall]:
         return self.log.calls()
 
+    def discover_units(self, plan: CollectionPlan) -> Discovery:
+        from govscan.collectors.aws.units import discover
+
+        return discover(self, plan)
+
+    def restrict(self, units: Sequence[Unit]) -> None:
+        from govscan.collectors.aws.units import planned_accounts
+
+        self._planned = planned_accounts(self, units)
+
     def collect(self, plan: CollectionPlan) -> Iterator[Item]:
         from govscan.collectors.aws import discovery
+        from govscan.collectors.aws.session import base_session
         from govscan.collectors.fanin import Task, fan_in
 
-        accounts, base, errors = discovery.accounts(self)
-        yield from errors
+        if self._planned is not None:
+            # A shard: the plan found the accounts and their regions.
+            accounts, base = self._planned, base_session(self.profile)
+        else:
+            accounts, base, errors = discovery.accounts(self)
+            yield from errors
 
         def failed(spec: Any, exc: Exception) -> list[Item]:
             # One account's failure keeps the other accounts' results.

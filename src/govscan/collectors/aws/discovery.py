@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -11,10 +12,12 @@ from govscan.collectors.aws import (  # noqa: F401
     databases,
     ec2,
     iam,
+    logs,
     organizations,
     s3,
     security,
     services,
+    snapshots,
 )
 from govscan.collectors.aws.api import Api, CallFailure
 from govscan.collectors.aws.registry import TYPES
@@ -34,8 +37,6 @@ from govscan.model import CollectionError
 
 if TYPE_CHECKING:
     from govscan.collectors.aws import AwsCollector
-
-PER_ACCOUNT_WORKERS = 8
 
 
 def _error(
@@ -105,10 +106,23 @@ def accounts(col: AwsCollector) -> tuple[list[AccountSpec], Any, list[Collection
     return specs, session, errors
 
 
-def scan_account(
-    col: AwsCollector, base: Any, spec: AccountSpec, plan: CollectionPlan
-) -> Iterator[Item]:
-    region = home_region(base, spec.regions or col.regions)
+@dataclass(frozen=True)
+class OpenAccount:
+    """An account ready to scan: its session, identity and regions."""
+
+    session: Any
+    account: str
+    caller: str
+    region: str
+    """The region of global calls."""
+    regions: tuple[str, ...]
+
+
+def open_account(
+    col: AwsCollector, base: Any, spec: AccountSpec, types: tuple[str, ...]
+) -> OpenAccount | CollectionError:
+    """Assume the account's role, ask who we are, and find its regions."""
+    region = spec.home or home_region(base, spec.regions or col.regions)
     session = base
     account = spec.account_id
     if spec.role_arn:
@@ -118,26 +132,23 @@ def scan_account(
             from govscan.collectors.aws.api import classify
 
             _kind, code, msg = classify(exc)
-            yield _error(
+            return _error(
                 f"cannot assume {spec.role_arn}: {' '.join(x for x in (code, msg) if x)}",
                 account,
                 region,
                 "sts:AssumeRole",
-                tuple(plan.fields),
+                types,
             )
-            return
     sts = Api(
         client(session, "sts", region, col.throttle, account, col.log), col.log, account, region
     )
     try:
         ident = sts.call("get_caller_identity")
-        account = ident["Account"]
-        caller = ident.get("Arn", "")
     except CallFailure as failure:
-        yield _error(str(failure), account, region, failure.operation, tuple(plan.fields))
-        return
-    regions = list(spec.regions or col.regions)
-    if not regions:
+        return _error(str(failure), account, region, failure.operation, types)
+    account = ident["Account"]
+    regions = tuple(spec.regions or col.regions)
+    if not regions and not spec.planned:
         ec2_api = Api(
             client(session, "ec2", region, col.throttle, account, col.log),
             col.log,
@@ -145,23 +156,31 @@ def scan_account(
             region,
         )
         try:
-            regions = sorted(
-                r["RegionName"]
-                for r in ec2_api.call("describe_regions", AllRegions=False)["Regions"]
-            )
+            answer = ec2_api.call("describe_regions", AllRegions=False)["Regions"]
         except CallFailure as failure:
-            yield _error(
+            return _error(
                 f"cannot list enabled regions: {failure}",
                 account,
                 region,
                 failure.operation,
-                tuple(plan.fields),
+                types,
             )
-            return
-    col.record_target(account, regions, caller, spec.tags)
+        regions = tuple(sorted(r["RegionName"] for r in answer))
+    return OpenAccount(session, account, ident.get("Arn", ""), region, regions)
+
+
+def scan_account(
+    col: AwsCollector, base: Any, spec: AccountSpec, plan: CollectionPlan
+) -> Iterator[Item]:
+    opened = open_account(col, base, spec, tuple(plan.fields))
+    if isinstance(opened, CollectionError):
+        yield opened
+        return
+    account, region, regions = opened.account, opened.region, list(opened.regions)
+    col.record_target(account, regions, opened.caller, spec.tags)
     wanted = {t: f for t, f in plan.fields.items() if t in TYPES}
     unknown = sorted(set(plan.fields) - set(TYPES))
-    if unknown:
+    if unknown and spec.global_services:
         yield _error(
             f"resource types not collected by this version: {', '.join(unknown)}",
             account,
@@ -173,9 +192,9 @@ def scan_account(
     for rtype in sorted(wanted):
         if TYPES[rtype].regional:
             tasks.extend((rtype, r) for r in regions)
-        else:
+        elif spec.global_services:
             tasks.append((rtype, region))
-    yield from _fan_out(col, session, account, wanted, tasks, spec)
+    yield from _fan_out(col, opened.session, account, wanted, tasks, spec)
 
 
 def _fan_out(
@@ -200,7 +219,7 @@ def _fan_out(
     yield from fan_in(
         (Task((rtype, r), partial(TYPES[rtype].collect, scopes[r])) for rtype, r in tasks),
         failed,
-        workers=PER_ACCOUNT_WORKERS,
+        workers=col.calls_per_account,
         queue_size=512,
         name=f"aws-{account}",
     )

@@ -9,10 +9,12 @@ from govscan.collectors.aws import (  # noqa: F401
     databases,
     ec2,
     iam,
+    logs,
     organizations,
     s3,
     security,
     services,
+    snapshots,
 )
 from govscan.collectors.aws.registry import TYPES, iam_action
 from govscan.collectors.interface import CollectionPlan

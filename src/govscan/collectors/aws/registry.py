@@ -45,6 +45,7 @@ IAM_ACTIONS = {
     "s3:GetObjectLockConfiguration": "s3:GetBucketObjectLockConfiguration",
     "s3:GetBucketReplication": "s3:GetReplicationConfiguration",
     "s3:GetBucketTagging": "s3:GetBucketTagging",
+    "s3:GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
     "s3control:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
     "elasticloadbalancing:DescribeListeners": "elasticloadbalancing:DescribeListeners",
     "lambda:ListFunctions": "lambda:ListFunctions",

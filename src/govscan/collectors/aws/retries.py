@@ -4,7 +4,10 @@ botocore's own retries are off (``client_config`` allows one attempt), and two
 event handlers take over on every client govscan makes:
 
 - ``before-send``: each attempt on the wire takes a token from the bucket of
-  the client's (account, region), retries included;
+  the client's (account, region), retries included, then a call slot of its
+  account and of the scan (``Throttle.slot``); ``response-received`` (every
+  attempt's end) or ``after-call-error`` (a call that broke off) gives the slot
+  back, so no slot is held while a retry waits;
 - ``needs-retry``: throttling, HTTP 5xx, timeouts and refused connections are
   retried as ``RetryPolicy`` says (server hints honoured up to its cap); when
   the policy says stop, the call raises ``RetriesExhausted`` naming the
@@ -18,11 +21,12 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-from govscan.collectors.retry import GaveUp, RetriesExhausted, Throttle
+from govscan.collectors.retry import GaveUp, RetriesExhausted, Slot, Throttle
 
 if TYPE_CHECKING:
     from govscan.collectors.aws.api import CallLog
@@ -53,8 +57,20 @@ def install(
     # Services throttle independently: S3 detail calls must not wait behind EC2's.
     bucket = throttle.bucket((account, region, prefix), prefix)
 
+    # botocore sends one attempt at a time per thread, so the slot of the attempt in
+    # flight is this thread's.
+    local = threading.local()
+
+    def attempt_done(**_: Any) -> None:
+        held: Slot | None = getattr(local, "slot", None)
+        local.slot = None
+        if held is not None:
+            held.release()
+
     def before_send(**_: Any) -> None:
+        attempt_done()  # a slot still held here was never given back: do it now
         bucket.take()
+        local.slot = throttle.slot(("aws", account))
 
     def needs_retry(
         response: Any = None,
@@ -98,7 +114,11 @@ def install(
         # Retry now: the wait is done (on govscan's clock, not botocore's sleep).
         return 0.0
 
-    client.meta.events.register("before-send", before_send)
+    # First: an in-process stub answering in ``before-send`` (a test double) answers
+    # inside the slot, as a server would.
+    client.meta.events.register_first("before-send", before_send)
+    client.meta.events.register("response-received", attempt_done)
+    client.meta.events.register("after-call-error", attempt_done)
     client.meta.events.register("needs-retry", needs_retry)
 
 

@@ -43,6 +43,64 @@ def _enforces_tls(policy_text: str | None) -> bool:
     return False
 
 
+LIFECYCLE_FIELDS = (
+    "lifecycle_expiration_days",
+    "lifecycle_noncurrent_expiration_days",
+    "lifecycle_rules",
+)
+
+
+def _covers_all(f: Any) -> bool:
+    """A rule filter matching every object: none, or only empty prefixes (a tag or a
+    size bound leaves objects out)."""
+    if not f:
+        return True
+    if not isinstance(f, dict):
+        return False
+    return all((k == "Prefix" and not v) or (k == "And" and _covers_all(v)) for k, v in f.items())
+
+
+def _days(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def lifecycle_summary(rules: Any) -> dict[str, Any]:
+    """The lifecycle fields of ``aws.s3.bucket`` from GetBucketLifecycleConfiguration's rules."""
+    summary = []
+    current: list[int] = []
+    noncurrent: list[int] = []
+    for rule in rules if isinstance(rules, list) else []:
+        if not isinstance(rule, dict):
+            continue
+        enabled = rule.get("Status") == "Enabled"
+        everything = _covers_all(rule.get("Filter")) and not rule.get("Prefix")
+        days = _days((rule.get("Expiration") or {}).get("Days"))
+        nve = rule.get("NoncurrentVersionExpiration") or {}
+        old = _days(nve.get("NoncurrentDays"))
+        summary.append(
+            {
+                "id": rule.get("ID"),
+                "enabled": enabled,
+                "all_objects": everything,
+                "expiration_days": days,
+                "noncurrent_expiration_days": old,
+            }
+        )
+        if not (enabled and everything):
+            continue
+        if days is not None:
+            current.append(days)
+        # NewerNoncurrentVersions keeps that many versions whatever their age.
+        if old is not None and not nve.get("NewerNoncurrentVersions"):
+            noncurrent.append(old)
+    return {
+        # Of several rules the earliest expiration wins for an object.
+        "lifecycle_expiration_days": min(current) if current else None,
+        "lifecycle_noncurrent_expiration_days": min(noncurrent) if noncurrent else None,
+        "lifecycle_rules": summary,
+    }
+
+
 def collect(scope: Scope) -> Iterator[Item]:
     s3 = scope.api("s3")
     try:
@@ -156,6 +214,19 @@ def _bucket(scope: Scope, name: str, listed: dict[str, Any]) -> Item | None:
                 "destinations": dests,
                 "regions": sorted({d["region"] or "unknown" for d in dests}),
             }
+    if w(T, *LIFECYCLE_FIELDS):
+        r = scope.detail(
+            T,
+            arn,
+            LIFECYCLE_FIELDS,
+            unavailable,
+            s3,
+            "get_bucket_lifecycle_configuration",
+            Bucket=name,
+        )
+        if "lifecycle_rules" not in unavailable:
+            # None (NoSuchLifecycleConfiguration): no rules, objects are kept.
+            data.update(lifecycle_summary((r or {}).get("Rules", [])))
     if w(T, "secure_transport"):
         r = scope.detail(
             T, arn, ("secure_transport",), unavailable, s3, "get_bucket_policy", Bucket=name
@@ -195,6 +266,9 @@ register(
             "object_lock": ("s3:GetObjectLockConfiguration",),
             "replication": ("s3:GetBucketReplication", "s3:GetBucketLocation"),
             "secure_transport": ("s3:GetBucketPolicy",),
+            "lifecycle_expiration_days": ("s3:GetBucketLifecycleConfiguration",),
+            "lifecycle_noncurrent_expiration_days": ("s3:GetBucketLifecycleConfiguration",),
+            "lifecycle_rules": ("s3:GetBucketLifecycleConfiguration",),
             "tags": ("s3:GetBucketTagging",),
         },
     )

@@ -34,6 +34,12 @@ class AccountSpec:
     external_id: str = ""
     regions: tuple[str, ...] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
+    planned: bool = False
+    """From a shard's plan: scan exactly ``regions`` (perhaps none), discover nothing."""
+    global_services: bool = True
+    """Collect the account's global services (IAM, S3, Organizations, ...)."""
+    home: str = ""
+    """The region of global calls, fixed by the plan so every shard agrees."""
 
 
 def new_throttle() -> Throttle:
@@ -120,10 +126,18 @@ def assume(session: Any, spec: AccountSpec, region: str, throttle: Throttle) -> 
     if spec.external_id:
         kwargs["ExternalId"] = spec.external_id
     creds = sts.assume_role(**kwargs)["Credentials"]
+    import botocore.session
+
+    # The service models the base session already loaded serve every account: a
+    # session of its own would parse them again for each account (half the cost of
+    # an organisation scan's clients).
+    shared = botocore.session.Session()
+    shared.register_component("data_loader", session._session.get_component("data_loader"))
     return boto3.session.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
+        botocore_session=shared,
     )
 
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from govscan.collectors.interface import CollectionPlan, Collector, CollectorOption, Item
+from govscan.collectors.units import Discovery, Unit
 from govscan.model import ApiCall, CollectionError, Target
+
+if TYPE_CHECKING:
+    from govscan.collectors.azure.units import Planned
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +74,29 @@ class AzureCollector(Collector):
             "the --azure-endpoint host when that is not Microsoft's).",
         ),
         CollectorOption("azure_max_workers", None, "max_workers", kind="int"),
+        CollectorOption(
+            "azure_max_calls_per_subscription",
+            "--azure-max-calls-per-subscription",
+            "max_calls_per_subscription",
+            kind="int",
+            metavar="N",
+            help="API calls in flight at once in one subscription or tenant (default 8).",
+        ),
+        CollectorOption(
+            "azure_max_calls",
+            "--azure-max-calls",
+            "max_calls",
+            kind="int",
+            metavar="N",
+            help="API calls in flight at once across all subscriptions (default 32).",
+        ),
     )
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         from govscan.collectors.azure import clients
         from govscan.collectors.azure.arm import CallLog
         from govscan.collectors.azure.clouds import endpoints
+        from govscan.collectors.retry import limits
 
         self.subscriptions: tuple[str, ...] = tuple(options.get("azure_subscriptions") or ())
         self.management_group: str = options.get("azure_management_group") or ""
@@ -88,7 +109,9 @@ class AzureCollector(Collector):
         self.log = CallLog()
         # One policy and one token bucket per (subscription, resource provider) per scan.
         self.throttle = clients.new_throttle()
+        self.throttle.limit(limits(options, "azure_max_calls_per_subscription", "azure_max_calls"))
         self._targets: list[Target] = []
+        self._planned: Planned | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -114,9 +137,27 @@ class AzureCollector(Collector):
     def api_calls(self) -> list[ApiCall]:
         return self.log.calls()
 
-    def collect(self, plan: CollectionPlan) -> Iterator[Item]:
-        from govscan.collectors.azure import credentials, entra
+    def discover_units(self, plan: CollectionPlan) -> Discovery:
+        from govscan.collectors.azure.units import discover
+
+        return discover(self, plan)
+
+    def restrict(self, units: Sequence[Unit]) -> None:
+        from govscan.collectors.azure.units import planned
+
+        self._planned = planned(units)
+
+    def connect(self) -> tuple[Any, Any]:
+        """The credential, checked, and the scan's clients (closed by the caller)."""
+        from govscan.collectors.azure import credentials
         from govscan.collectors.azure.clients import Clients
+
+        credential = credentials.make_credential(self.where)
+        credentials.check(credential, self.where)
+        return credential, Clients(credential, self.where, self.throttle, self.log)
+
+    def collect(self, plan: CollectionPlan) -> Iterator[Item]:
+        from govscan.collectors.azure import entra, units
         from govscan.collectors.azure.collect import (
             TYPE_WORKERS,
             Subscription,
@@ -127,22 +168,21 @@ class AzureCollector(Collector):
         from govscan.collectors.fanin import Task, fan_in
 
         types = load()
-        credential = credentials.make_credential(self.where)
-        credentials.check(credential, self.where)
-        clients = Clients(credential, self.where, self.throttle, self.log)
+        credential, clients = self.connect()
         wanted = sorted(t for t in plan.fields if t in types)
-        unknown = sorted(set(plan.fields) - set(types) - set(entra.TYPES))
         try:
-            found, errors = subscriptions(
-                clients, self._call, self.subscriptions, self.management_group, tuple(plan.fields)
-            )
-            yield from errors
-            if unknown:
-                yield CollectionError(
-                    "azure",
-                    f"resource types not collected by this version: {', '.join(unknown)}",
-                    tuple(unknown),
+            if self._planned is None:
+                given, group = self.subscriptions, self.management_group
+                found, errors = subscriptions(clients, self._call, given, group, tuple(plan.fields))
+                errors += units.unknown_types(plan.fields)
+                tenants = [info.tenant for info in found]
+            else:
+                # A shard: the plan found its subscriptions and tenants (no discovery).
+                found, errors = units.planned_scopes(
+                    self, self._planned, clients, tuple(plan.fields)
                 )
+                tenants = list(self._planned.tenants)
+            yield from errors
             for info in found:
                 self._record(info)
 
@@ -154,12 +194,14 @@ class AzureCollector(Collector):
             runs: list[Task[str, Item]] = []
             for info in found:
                 sub = Subscription(info.id, info.tenant, clients, self.log, plan.fields)
-                runs.append(Task(info.id, partial(collect_subscription, sub, wanted, TYPE_WORKERS)))
+                # Fewer calls allowed than type threads: the surplus threads would only queue.
+                workers = min(TYPE_WORKERS, self.throttle.limits.per_scope)
+                runs.append(Task(info.id, partial(collect_subscription, sub, wanted, workers)))
             # Entra ID: the tenant(s) of the scanned subscriptions, through Microsoft Graph.
-            tenants = [info.tenant for info in found]
-            runs += entra.tasks(
-                credential, self.where, tenants, self.throttle, self.log, plan.fields
-            )
+            if tenants or self._planned is None:
+                runs += entra.tasks(
+                    credential, self.where, tenants, self.throttle, self.log, plan.fields
+                )
             yield from fan_in(runs, failed, workers=self.workers, queue_size=1024, name="azure")
         finally:
             clients.close()
@@ -183,16 +225,10 @@ class AzureCollector(Collector):
 
     def _record(self, info: Any) -> None:
         with self._lock:
-            self._targets.append(
-                Target(
-                    "azure",
-                    info.id,
-                    {
-                        "tenant": info.tenant,
-                        "name": info.name,
-                        "state": info.state,
-                        "cloud": self.where.cloud.name,
-                        "endpoint": self.where.arm,
-                    },
-                )
-            )
+            self._targets.append(self.target(info))
+
+    def target(self, info: Any) -> Target:
+        """What a scan records of a subscription it scanned."""
+        details = {"tenant": info.tenant, "name": info.name, "state": info.state}
+        where = {"cloud": self.where.cloud.name, "endpoint": self.where.arm}
+        return Target("azure", info.id, {**details, **where})

@@ -85,6 +85,14 @@ CLIENTS: Mapping[str, ClientSpec] = {
     "recoveryservices": ClientSpec(
         "azure.mgmt.recoveryservices", "RecoveryServicesClient", "Microsoft.RecoveryServices"
     ),
+    "recoveryservicesbackup": ClientSpec(
+        "azure.mgmt.recoveryservicesbackup",
+        "RecoveryServicesBackupClient",
+        "Microsoft.RecoveryServices",
+    ),
+    "loganalytics": ClientSpec(
+        "azure.mgmt.loganalytics", "LogAnalyticsManagementClient", "Microsoft.OperationalInsights"
+    ),
     "resourcegraph": ClientSpec(
         "azure.mgmt.resourcegraph", "ResourceGraphClient", "Microsoft.ResourceGraph", False
     ),

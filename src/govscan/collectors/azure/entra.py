@@ -116,7 +116,7 @@ def tasks(
         return []
     known = sorted({t for t in tenants if t})
     if not known:
-        error = CollectionError("azure", "graph: no tenant id known", tuple(sorted(wanted)))
+        error = no_tenant(fields)
         return [Task("tenant", lambda: [error])]
     return [
         Task(
@@ -125,6 +125,12 @@ def tasks(
         )
         for t in known
     ]
+
+
+def no_tenant(fields: Mapping[str, frozenset[str]]) -> CollectionError:
+    """The error of a scan that needs Entra ID types but knows no tenant to ask."""
+    wanted = tuple(sorted(t for t in fields if t in TYPES))
+    return CollectionError("azure", "graph: no tenant id known", wanted)
 
 
 def collect_tenant(

@@ -32,6 +32,7 @@ DEDICATED = frozenset(
         "Microsoft.ContainerService/managedClusters",
         "Microsoft.ContainerRegistry/registries",
         "Microsoft.RecoveryServices/vaults",
+        "Microsoft.OperationalInsights/workspaces",
     )
 )
 """ARM types collected as a type of their own (azure.yaml): judged there."""

@@ -3,7 +3,8 @@
 azure-core's own ``RetryPolicy`` honours ``Retry-After`` without any cap (a
 server saying 9999 would hold the scan for hours). Every client govscan makes
 gets this policy in its place (the clients' ``retry_policy`` argument): each
-attempt takes a token from the bucket of (subscription, resource provider);
+attempt takes a token from the bucket of (subscription, resource provider),
+then a call slot of its subscription and of the scan for the attempt only;
 429, 5xx, timeouts and refused connections are retried as
 ``collectors.retry.RetryPolicy`` says (the server's hint honoured up to its
 cap); when it says stop, the call raises ``RetriesExhausted`` naming the
@@ -80,7 +81,8 @@ class GovscanRetryPolicy(HTTPPolicy):  # type: ignore[type-arg]
             self.bucket.take()
             hint: float | None = None
             try:
-                response = self.next.send(request)
+                with self.throttle.slot(("azure", self.subscription)):
+                    response = self.next.send(request)
             except (ServiceRequestError, ServiceResponseError) as exc:
                 timed_out = "timeout" in type(exc).__name__.lower() or "timed out" in str(exc)
                 reason = "timed out" if timed_out else "unreachable"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from govscan.catalog.retention import longest
+from govscan.collectors.azure.retention import backup_policy
 from govscan.collectors.azure.spec import AzureType, Ctx, Detail, Fetched, define
 from govscan.collectors.azure.types_util import (
     dig,
@@ -145,7 +147,15 @@ def recovery_vault(arm: dict[str, Any], got: Fetched) -> dict[str, Any]:
         data["cross_region_restore"] = restore
         data["secondary_location"] = secondary
         data["copy_locations"] = [secondary] if secondary else []
+    if "backup_policies" in got:
+        policies = [backup_policy(p) for p in items(got.get("backup_policies"))]
+        data["backup_policies"] = policies
+        data["longest_backup_retention_days"] = longest([p["retention_days"] for p in policies])
     return data
+
+
+def _backup_policies(client: Any, ctx: Ctx, arm: dict[str, Any]) -> Any:
+    return client.backup_policies.list(arm["name"], ctx.resource_group(arm))
 
 
 def _storage_config(client: Any, ctx: Ctx, arm: dict[str, Any]) -> Any:
@@ -240,6 +250,13 @@ define(
                 _storage_config,
                 "Microsoft.RecoveryServices/vaults/backupstorageconfig/read",
                 when=lambda arm: not _lists_redundancy(arm),
+            ),
+            Detail(
+                "backup_policies",
+                ("backup_policies", "longest_backup_retention_days"),
+                _backup_policies,
+                "Microsoft.RecoveryServices/vaults/backupPolicies/read",
+                client="recoveryservicesbackup",
             ),
         ),
     )

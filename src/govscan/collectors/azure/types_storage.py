@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from govscan.collectors.azure.retention import lifecycle_delete_after_days
 from govscan.collectors.azure.spec import AzureType, Ctx, Detail, Fetched, define
 from govscan.collectors.azure.types_util import (
     dig,
@@ -91,11 +92,17 @@ def account(arm: dict[str, Any], got: Fetched) -> dict[str, Any]:
         data["blob_soft_delete"] = _retention(blob.get("deleteRetentionPolicy"))
         data["container_soft_delete"] = _retention(blob.get("containerDeleteRetentionPolicy"))
         data["versioning"] = bool(blob.get("isVersioningEnabled"))
+    if "lifecycle" in got:
+        data["lifecycle_delete_after_days"] = lifecycle_delete_after_days(got.get("lifecycle"))
     return data
 
 
 def _blob_service(client: Any, ctx: Ctx, arm: dict[str, Any]) -> Any:
     return client.blob_services.get_service_properties(ctx.resource_group(arm), arm["name"])
+
+
+def _lifecycle(client: Any, ctx: Ctx, arm: dict[str, Any]) -> Any:
+    return client.management_policies.get(ctx.resource_group(arm), arm["name"], "default")
 
 
 define(
@@ -111,6 +118,14 @@ define(
                 BLOB_FIELDS,
                 _blob_service,
                 "Microsoft.Storage/storageAccounts/blobServices/read",
+            ),
+            Detail(
+                "lifecycle",
+                ("lifecycle_delete_after_days",),
+                _lifecycle,
+                "Microsoft.Storage/storageAccounts/managementPolicies/read",
+                # An account without a lifecycle policy answers 404: nothing is deleted.
+                absent_ok=True,
             ),
         ),
     )

@@ -8,15 +8,19 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from govscan.collectors.gcp.target import PROJECT_ID
 from govscan.collectors.interface import CollectionPlan, Collector, CollectorOption, Item
+from govscan.collectors.units import Discovery, Unit
 from govscan.errors import CollectorError, UsageError
 from govscan.model import ApiCall, CollectionError, Target
+
+if TYPE_CHECKING:
+    from govscan.collectors.gcp.units import Planned
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +85,28 @@ class GcpCollector(Collector):
         ),
         CollectorOption("gcp_endpoints", None, "endpoints", kind="mapping"),
         CollectorOption("gcp_max_workers", None, "max_workers", kind="int"),
+        CollectorOption(
+            "gcp_max_calls_per_project",
+            "--gcp-max-calls-per-project",
+            "max_calls_per_project",
+            kind="int",
+            metavar="N",
+            help="API calls in flight at once in one project (default 8).",
+        ),
+        CollectorOption(
+            "gcp_max_calls",
+            "--gcp-max-calls",
+            "max_calls",
+            kind="int",
+            metavar="N",
+            help="API calls in flight at once across all projects (default 32).",
+        ),
     )
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         from govscan.collectors.gcp.calls import CallLog
         from govscan.collectors.gcp.clients import new_throttle
+        from govscan.collectors.retry import limits
 
         self.projects = tuple(
             _checked(p, PROJECT_ID, "--gcp-projects") for p in options.get("gcp_projects") or ()
@@ -105,7 +126,9 @@ class GcpCollector(Collector):
         self.log = CallLog()
         # One policy and one token bucket per (project, API) for the whole scan.
         self.throttle = new_throttle()
+        self.throttle.limit(limits(options, "gcp_max_calls_per_project", "gcp_max_calls"))
         self._targets: list[Target] = []
+        self._planned: Planned | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -134,11 +157,20 @@ class GcpCollector(Collector):
     def api_calls(self) -> list[ApiCall]:
         return self.log.calls()
 
-    def collect(self, plan: CollectionPlan) -> Iterator[Item]:
-        from govscan.collectors.fanin import Task, fan_in
-        from govscan.collectors.gcp import credentials, hierarchy, inventory, registry
+    def discover_units(self, plan: CollectionPlan) -> Discovery:
+        from govscan.collectors.gcp.units import discover
+
+        return discover(self, plan)
+
+    def restrict(self, units: Sequence[Unit]) -> None:
+        from govscan.collectors.gcp.units import planned
+
+        self._planned = planned(units)
+
+    def connect(self) -> tuple[Any, str]:
+        """The scan's clients and the credentials' default project."""
+        from govscan.collectors.gcp import credentials
         from govscan.collectors.gcp.clients import Clients
-        from govscan.collectors.gcp.scan import scan_project
 
         creds, default_project = credentials.load()
         clients = Clients(creds, self.endpoints, self.endpoint, self.throttle, self.log)
@@ -147,9 +179,23 @@ class GcpCollector(Collector):
                 "no Google Cloud project to scan: give --gcp-projects, --gcp-folders or "
                 "--gcp-organization (the credentials name no project)"
             )
-        found = hierarchy.resolve(
-            clients, self.projects, self.folders, self.organization, default_project
-        )
+        return clients, default_project
+
+    def collect(self, plan: CollectionPlan) -> Iterator[Item]:
+        from govscan.collectors.fanin import Task, fan_in
+        from govscan.collectors.gcp import hierarchy, inventory, registry, units
+        from govscan.collectors.gcp.scan import scan_project
+
+        clients, default_project = self.connect()
+        if self._planned is None:
+            found = hierarchy.resolve(
+                clients, self.projects, self.folders, self.organization, default_project
+            )
+            parents = inventory.scopes(self.organization, self.folders)
+        else:
+            # A shard: the plan found its projects; the inventory is asked for them only.
+            found = units.planned_hierarchy(clients, self._planned)
+            parents = units.inventory_parents(self, found.projects.values())
         yield from found.errors
         as_of = datetime.now(UTC)
         for p in found.projects.values():
@@ -157,12 +203,7 @@ class GcpCollector(Collector):
         listed = None
         if self.asset_inventory:
             types = [t for name, t in registry.load().items() if name in plan.fields]
-            listed = inventory.read(
-                clients,
-                inventory.scopes(self.organization, self.folders),
-                found.projects.values(),
-                types,
-            )
+            listed = inventory.read(clients, parents, found.projects.values(), types)
 
         def failed(project: Any, exc: Exception) -> list[Item]:
             # One project's failure keeps the other projects' results.
@@ -186,19 +227,10 @@ class GcpCollector(Collector):
         )
 
     def _record(self, project: Any) -> None:
+        from govscan.collectors.gcp.target import project_target
+
         with self._lock:
-            self._targets.append(
-                Target(
-                    "gcp",
-                    project.project_id,
-                    {
-                        "number": project.number,
-                        "name": project.name,
-                        "parent": project.parent,
-                        "ancestors": list(project.ancestors),
-                    },
-                )
-            )
+            self._targets.append(project_target(project))
 
 
 def _checked(value: Any, pattern: re.Pattern[str], where: str) -> str:

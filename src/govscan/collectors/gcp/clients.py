@@ -5,8 +5,10 @@ storage client retries it for about 90 s), so their own retries are off
 (``retry=None``) and ``Clients.run`` applies govscan's ``RetryPolicy``: 429, 5xx,
 timeouts and refused connections are retried, a server's ``Retry-After`` honoured
 up to the policy's cap; every attempt takes a token from the bucket of its
-(project, API). A call that fails for good raises ``CallFailure`` naming the API
-and the operation (the IAM permission it needs).
+(project, API), then a call slot of its project and of the scan (``Throttle.slot``,
+held for the attempt only, not for the wait before a retry). A call that fails for
+good raises ``CallFailure`` naming the API and the operation (the IAM permission it
+needs).
 
 Two ways to call an API, both under the same policy and log:
 
@@ -184,7 +186,8 @@ class Clients:
             attempt += 1
             bucket.take()
             try:
-                result = fn()
+                with self.throttle.slot(("gcp", project)):
+                    result = fn()
             except CallFailure:
                 raise
             except Exception as exc:

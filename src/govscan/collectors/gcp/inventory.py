@@ -5,7 +5,8 @@ per location and key ring). For an organisation or folders, one paged
 ``list_assets`` call per scope returns the resources of every type the plan reads
 whose ``resource.data`` is the REST JSON the per-project list returns
 (``GcpType.asset_type``); they reach the same normalisers, grouped by project.
-Detail calls stay per resource.
+Detail calls stay per resource. A shard of a planned scan asks for its own
+projects instead (``projects/NUMBER`` scopes, ``units.inventory_parents``).
 
 When the inventory cannot answer (API off, permission denied, any failure while
 paging) the scan lists per project as before: the fallback is logged, never an
@@ -79,7 +80,7 @@ def read(
     covered = {
         p.project_id: p
         for p in projects
-        if any(s in parents for s in p.ancestors) or p.parent in parents
+        if any(s in parents for s in (*p.ancestors, p.parent, f"projects/{p.number}"))
     }
     numbers = {p.number: p.project_id for p in covered.values() if p.number}
     found: dict[tuple[str, str], list[Mapping[str, Any]]] = {}

@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from govscan.model import Target
+
 PROJECT_ID = re.compile(r"(?:[a-z0-9.-]{1,63}:)?[a-z0-9][a-z0-9-]{0,62}")
 """What may be a project id (``my-project``; the legacy domain-scoped
 ``example.com:name`` too): it becomes part of request paths, so nothing else is."""
@@ -29,3 +31,9 @@ class Project:
     labels: Mapping[str, str] = field(default_factory=dict)
     ancestry_complete: bool = True
     """False when a folder above could not be read: what is inherited is unknown."""
+
+
+def project_target(project: Project) -> Target:
+    """What a scan records of a project it scanned."""
+    details = {"number": project.number, "name": project.name, "parent": project.parent}
+    return Target("gcp", project.project_id, {**details, "ancestors": list(project.ancestors)})

@@ -129,6 +129,7 @@ def normalise(item: Mapping[str, Any], fetched: Fetched) -> dict[str, Any]:
         "backup_retained_count": integer(
             obj(backup.get("backupRetentionSettings")).get("retainedBackups")
         ),
+        "transaction_log_retention_days": integer(backup.get("transactionLogRetentionDays")),
         "pitr_enabled": bool(pitr),
         "database_flags": flags,
         "kms_key": text(obj(item.get("diskEncryptionConfiguration")).get("kmsKeyName")),

@@ -106,6 +106,39 @@ def _acls_in_effect(item: Mapping[str, Any]) -> bool:
     return not obj(iam.get("uniformBucketLevelAccess")).get("enabled")
 
 
+COUNTED = frozenset({"age", "daysSinceNoncurrentTime", "isLive"})
+"""The conditions a delete bound is read from; any other (a prefix, a storage class,
+a creation date, a version count) leaves some objects out of the rule."""
+
+
+def delete_ages(lifecycle: Any) -> tuple[int | None, int | None]:
+    """(age at which a Delete rule deletes every live object, days after which one deletes
+    every noncurrent version); None where no rule does.
+
+    The first rule that matches deletes, so of several rules the youngest bound wins. An
+    age rule not limited to live objects deletes noncurrent versions at that age too.
+    """
+    live: list[int] = []
+    noncurrent: list[int] = []
+    for rule in seq(obj(lifecycle).get("rule")):
+        if not isinstance(rule, dict) or obj(rule.get("action")).get("type") != "Delete":
+            continue
+        condition = obj(rule.get("condition"))
+        if {k for k, v in condition.items() if v not in (None, [])} - COUNTED:
+            continue
+        age = integer(condition.get("age"))
+        since = integer(condition.get("daysSinceNoncurrentTime"))
+        is_live = condition.get("isLive")
+        if age is not None and since is None:
+            if is_live is not False:
+                live.append(age)
+            if is_live is not True:
+                noncurrent.append(age)
+        elif since is not None and age is None and is_live is not True:
+            noncurrent.append(since)
+    return min(live, default=None), min(noncurrent, default=None)
+
+
 def normalise(item: Mapping[str, Any], fetched: Fetched) -> dict[str, Any]:
     """A bucket's REST JSON (and its IAM policy and ACLs when read) -> gcp.storage.bucket."""
     loc = location(item.get("location"))
@@ -118,6 +151,7 @@ def normalise(item: Mapping[str, Any], fetched: Fetched) -> dict[str, Any]:
     period = integer(obj(retention).get("retentionPeriod"))
     retention_days = period // 86400 if period is not None else None
     soft = integer(obj(item.get("softDeletePolicy")).get("retentionDurationSeconds"))
+    live_age, noncurrent_age = delete_ages(item.get("lifecycle"))
     log = item.get("logging")
     rpo = text(item.get("rpo"))
     data: dict[str, Any] = {
@@ -144,6 +178,8 @@ def normalise(item: Mapping[str, Any], fetched: Fetched) -> dict[str, Any]:
         "retention_days": retention_days,
         "retention_locked": bool(obj(retention).get("isLocked")),
         "soft_delete_retention_days": soft // 86400 if soft is not None else None,
+        "lifecycle_delete_age_days": live_age,
+        "lifecycle_noncurrent_delete_days": noncurrent_age,
         "logging": {
             "log_bucket": text(log.get("logBucket")),
             "log_object_prefix": text(log.get("logObjectPrefix")),

@@ -7,7 +7,7 @@ ids are the root module and full address (``identity``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -26,12 +26,17 @@ from govscan.collectors.repo.tfitems import (
     plan_items,
     terraform_items,
 )
+from govscan.collectors.units import Discovery, Unit
 from govscan.errors import UsageError
 from govscan.fileread import DEFAULT_MAX_FILE_SIZE, HCL_SIZE_DIVISOR, read_in_tree
 from govscan.model import Location, Resource, ResourceRef, Target
 
 CODE_TYPES = ("aws.*", "azure.*", "gcp.*", "github.*", "terraform.*", "docker.*")
 _TERRAFORM_TYPES = (*TERRAFORM_PROVIDERS, "terraform.")  # what Terraform is read for
+MODULE = "tf:"
+"""Unit part of a Terraform root module: ``tf:`` and its directory in the tree."""
+OTHER = "other"
+"""Unit part of everything but root modules."""
 
 
 class RepoCollector(Collector):
@@ -89,6 +94,8 @@ class RepoCollector(Collector):
         self.tf_sources: set[str] = set()
         self.skip: frozenset[str] = frozenset()
         """Directories (relative to ``root``) never walked: the run's own output."""
+        self._parts: frozenset[str] | None = None
+        """A shard's units (``restrict``); None: the whole tree."""
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> Collector | None:
@@ -130,12 +137,54 @@ class RepoCollector(Collector):
             )
         ]
 
+    def discover_units(self, plan: CollectionPlan) -> Discovery:
+        """One unit per Terraform root module (a module is never split), and one for
+        everything else: plans, workflows, Dockerfiles, the repository itself."""
+        from govscan.collectors.repo.terraform import module_dirs
+
+        scope = str(self.shown_root)
+        units = [Unit("repo", scope, OTHER)]
+        files = walk(self.root, self.exclude, self.skip).files
+        roots: list[Path] = []
+        if any(t.startswith(_TERRAFORM_TYPES) for t in plan.resource_types):
+            tf_files = [f for f in files if f.suffix == ".tf" or f.name.endswith(".tf.json")]
+            roots = list(module_dirs(self.root, tf_files, self.hcl_bytes))
+            units.extend(Unit("repo", scope, MODULE + self._rel(d)) for d in roots)
+        if not plan.scope_details:
+            return Discovery(tuple(units), targets=(Target("repo", scope, {}),))
+        return Discovery(tuple(units), targets=tuple(self._planned_targets(plan, files, roots)))
+
+    def _planned_targets(
+        self, plan: CollectionPlan, files: Sequence[Path], roots: list[Path]
+    ) -> list[Target]:
+        """The target a whole scan records (third-party providers, actions), read at
+        planning time: the AVV registry's shard judges the scopes of all shards."""
+        from govscan.collectors.repo.terraform import load_module
+
+        for d in roots:
+            module = load_module(self.root, d, var_files=self.var_files, max_bytes=self.hcl_bytes)
+            self.tf_sources |= module.sources
+        if any(t.startswith("github.workflow") for t in plan.resource_types):
+            for _ in self._workflows(list(files), plan.resource_types):
+                pass
+        found = self.targets()
+        self.tf_sources, self._actions = set(), []
+        return found
+
+    def restrict(self, units: Sequence[Unit]) -> None:
+        self._parts = frozenset(u.part for u in units)
+
+    def _mine(self, part: str) -> bool:
+        return self._parts is None or part in self._parts
+
     def collect(self, plan: CollectionPlan) -> Iterator[Item]:
         from govscan.collectors.repo.terraform import module_dirs
 
         listing = walk(self.root, self.exclude, self.skip)
         files = list(listing.files)
-        yield from (skipped_error(s) for s in listing.skipped)
+        other = self._mine(OTHER)
+        if other:
+            yield from (skipped_error(s) for s in listing.skipped)
         wanted = plan.resource_types
         # Each file (each root module for Terraform) is collected on its own: one
         # that fails is one error naming it, never the loss of the others.
@@ -143,12 +192,16 @@ class RepoCollector(Collector):
             code = tuple(sorted(t for t in wanted if t.startswith(_TERRAFORM_TYPES)))
             tf_files = [f for f in files if f.suffix == ".tf" or f.name.endswith(".tf.json")]
             for d in module_dirs(self.root, tf_files, self.hcl_bytes):
+                if not self._mine(MODULE + self._rel(d)):
+                    continue
                 mine = [f for f in tf_files if f.parent == d]
                 yield from isolated(terraform_items(self, mine, wanted), self._rel(d), code)
-            for f in files:
+            for f in files if other else ():
                 # Terraform reads *.tf.json and *.tfvars.json itself; no plan is named so.
                 if f.suffix == ".json" and not f.name.endswith((".tf.json", ".tfvars.json")):
                     yield from isolated(plan_items(self, [f], wanted), self._rel(f), code)
+        if not other:
+            return
         if any(t.startswith("github.workflow") for t in wanted):
             gha = tuple(sorted(t for t in wanted if t.startswith("github.workflow")))
             for f in files:

@@ -26,6 +26,7 @@ _PG_TLS = "https://learn.microsoft.com/azure/postgresql/flexible-server/concepts
 _MYSQL_TLS = (
     "https://learn.microsoft.com/azure/mysql/flexible-server/concepts-networking#tls-and-ssl"
 )
+_LAW_RETENTION = "https://learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure"
 _V4 = "provider v4"
 
 
@@ -210,6 +211,29 @@ DEFAULTS: tuple[Default, ...] = (
         False,
     ),
     _p("azurerm_recovery_services_vault", "soft_delete_enabled", "soft_delete", True),
+    _p("azurerm_log_analytics_workspace", "sku", "sku", "PerGB2018"),
+    Default(
+        "azurerm_log_analytics_workspace",
+        "retention_in_days",
+        "retention_in_days",
+        30,
+        "azure",
+        True,
+        "API 2025-07-01",
+        _LAW_RETENTION,
+    ),
+    _p(
+        "azurerm_log_analytics_workspace",
+        "internet_ingestion_enabled",
+        "public_network_access_for_ingestion",
+        "Enabled",
+    ),
+    _p(
+        "azurerm_log_analytics_workspace",
+        "internet_query_enabled",
+        "public_network_access_for_query",
+        "Enabled",
+    ),
 )
 
 _BY_KEY = {(d.resource, d.argument): d for d in DEFAULTS}

@@ -23,6 +23,7 @@ _SQL = "https://cloud.google.com/sql/docs/mysql/admin-api/rest/v1/instances"
 _FW = "https://cloud.google.com/firewall/docs/firewalls"
 _BQ = "https://cloud.google.com/bigquery/docs/reference/rest/v2/datasets"
 _GKE = "https://cloud.google.com/kubernetes-engine/docs/concepts/release-channels"
+_SQL_BACKUPS = "https://cloud.google.com/sql/docs/mysql/backup-recovery/backups"
 _OSL = "https://cloud.google.com/compute/docs/oslogin/set-up-oslogin"
 _SERIAL = (
     "https://cloud.google.com/compute/docs/troubleshooting/troubleshooting-using-serial-console"
@@ -179,6 +180,26 @@ DEFAULTS: tuple[Default, ...] = (
         "backup_enabled",
         False,
         "sql_database_instance",
+    ),
+    Default(
+        "google_sql_database_instance",
+        "settings.backup_configuration.backup_retention_settings",
+        "backup_retained_count",
+        7,
+        "gcp",
+        True,
+        "API v1",
+        _SQL_BACKUPS,
+    ),
+    Default(
+        "google_sql_database_instance",
+        "settings.backup_configuration.transaction_log_retention_days",
+        "transaction_log_retention_days",
+        7,
+        "gcp",
+        True,
+        "API v1",
+        _SQL_BACKUPS,
     ),
     _p(
         "google_sql_database_instance",

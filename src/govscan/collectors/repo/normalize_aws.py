@@ -21,6 +21,7 @@ from typing import Any
 
 from govscan.collectors.repo.aws_defaults import default
 from govscan.collectors.repo.hcl import Unknown
+from govscan.collectors.repo.normalize_aws_retention import log_group, s3_lifecycle
 from govscan.collectors.repo.normalize_aws_services import (
     backup_plan,
     cloudfront,
@@ -156,6 +157,9 @@ _S3_COMPANIONS = {
     "versioning": "aws_s3_bucket_versioning",
     "logging": "aws_s3_bucket_logging",
     "acl_public": "aws_s3_bucket_acl",
+    "lifecycle_expiration_days": "aws_s3_bucket_lifecycle_configuration",
+    "lifecycle_noncurrent_expiration_days": "aws_s3_bucket_lifecycle_configuration",
+    "lifecycle_rules": "aws_s3_bucket_lifecycle_configuration",
 }
 
 
@@ -232,6 +236,7 @@ def s3_bucket(r: TfResource, comp: Companions) -> Normalised:
         },
         "acl_public": one_of(acl, ("public-read", "public-read-write", "authenticated-read")),
         "object_lock": _bool(r.get("object_lock_enabled"), False),
+        **s3_lifecycle(r, comp, name),
     }
     return "aws.s3.bucket", _joined(comp, r, name, fields)
 
@@ -350,6 +355,7 @@ NORMALISERS: dict[str, Callable[[TfResource, Companions], Normalised | None]] = 
     "aws_iam_role": iam_role,
     "aws_secretsmanager_secret": secret,
     "aws_backup_plan": backup_plan,
+    "aws_cloudwatch_log_group": log_group,
 }
 
 

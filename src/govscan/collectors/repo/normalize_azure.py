@@ -32,6 +32,10 @@ from govscan.collectors.repo.normalize_azure_links import (
     tls,
 )
 from govscan.collectors.repo.normalize_azure_nsg import security_group
+from govscan.collectors.repo.normalize_azure_retention import (
+    RETENTION,
+    lifecycle_delete_after_days,
+)
 from govscan.collectors.repo.normalize_azure_services import SERVICES
 from govscan.collectors.repo.terraform import TfResource
 from govscan.collectors.repo.unknowns import as_bool, as_int, as_str, is_set, one_of, split
@@ -46,6 +50,8 @@ LINK_ARGS = (
     "server_name",
     "kubernetes_cluster_id",
     "creation_source_database_id",
+    # Backup policies name their Recovery Services vault.
+    "recovery_vault_name",
 )
 """Arguments by which a resource names the one it belongs to."""
 
@@ -117,6 +123,7 @@ def storage_account(r: TfResource, links: Links) -> Normalised:
         "versioning": as_bool(
             r.sub_get(blob, "versioning_enabled"), default(d, "blob_properties.versioning_enabled")
         ),
+        "lifecycle_delete_after_days": lifecycle_delete_after_days(r, links),
     }
     for kind, fields in (
         (
@@ -235,6 +242,7 @@ NORMALISERS: dict[str, Callable[[TfResource, Links], Normalised | None]] = {
     "azurerm_network_security_group": security_group,
     "azurerm_key_vault": key_vault,
     **SERVICES,
+    **RETENTION,
 }
 
 

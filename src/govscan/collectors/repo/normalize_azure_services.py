@@ -23,6 +23,7 @@ from govscan.collectors.repo.normalize_azure_links import (
     region,
     tls,
 )
+from govscan.collectors.repo.normalize_azure_retention import backup_policies
 from govscan.collectors.repo.terraform import TfResource
 from govscan.collectors.repo.unknowns import as_bool, as_int, as_str, is_set, same
 
@@ -161,7 +162,7 @@ def _ip_filter(value: Any) -> Any:
     return [v for v in value if isinstance(v, str | Unknown)] if isinstance(value, list) else []
 
 
-def recovery_vault(r: TfResource, _: Links) -> Normalised:
+def recovery_vault(r: TfResource, links: Links) -> Normalised:
     d = "azurerm_recovery_services_vault"
     out = common(r)
     mode = as_str(r.get("storage_mode_type")) or default(d, "storage_mode_type")
@@ -178,7 +179,7 @@ def recovery_vault(r: TfResource, _: Links) -> Normalised:
         "immutability": as_str(r.get("immutability")) or "Disabled",
         "public_network_access": access(as_bool(r.get("public_network_access_enabled"), True)),
         "customer_managed_key": r.sub("encryption") is not None,
-    }
+    } | backup_policies(r, links)
 
 
 SERVICES: dict[str, Callable[[TfResource, Links], Normalised | None]] = {

@@ -20,6 +20,7 @@ from govscan.collectors.repo.normalize_gcp_base import (
     region_of,
     spell,
 )
+from govscan.collectors.repo.normalize_gcp_lifecycle import delete_ages
 from govscan.collectors.repo.terraform import TfResource
 from govscan.collectors.repo.unknowns import all_of, any_of, as_int, as_str, same
 from govscan.collectors.repo.unknowns import as_bool as _bool
@@ -63,6 +64,7 @@ def storage_bucket(r: TfResource, comp: Companions) -> Normalised:
     retention_days = days(r.sub_get(retention, "retention_period"), 86400) if retention else None
     locked = _bool(r.sub_get(retention, "is_locked"), False) if retention else None
     soft = r.sub("soft_delete_policy")
+    live_age, noncurrent_age = delete_ages(r)
     log = r.sub("logging")
     log_bucket = as_str(r.sub_get(log, "log_bucket"))
     return "gcp.storage.bucket", {
@@ -96,6 +98,8 @@ def storage_bucket(r: TfResource, comp: Companions) -> Normalised:
         "soft_delete_retention_days": days(r.sub_get(soft, "retention_duration_seconds"), 86400)
         if soft and "retention_duration_seconds" in soft.attrs
         else default("google_storage_bucket", "soft_delete_policy"),
+        "lifecycle_delete_age_days": live_age,
+        "lifecycle_noncurrent_delete_days": noncurrent_age,
         "logging": {
             "log_bucket": log_bucket,
             "log_object_prefix": as_str(r.sub_get(log, "log_object_prefix")),

@@ -54,6 +54,19 @@ def _open_networks(public_ip: Any, networks: list[Any]) -> Any:
     return all_of((public_ip, wide))
 
 
+def _log_days(r: TfResource, settings: Block | None, backup: Block | None) -> Any:
+    """Transaction log retention: as set, else the edition's default (Enterprise Plus
+    keeps 14 days, Enterprise the table's 7)."""
+    edition = as_str(r.sub_get(settings, "edition"))
+    unset = default(_SQL, "settings.backup_configuration.transaction_log_retention_days")
+    if isinstance(edition, Unknown):
+        unset = edition
+    elif edition == "ENTERPRISE_PLUS":
+        unset = 14
+    given = r.sub_get(backup, "transaction_log_retention_days")
+    return unset if given is None else as_int(given, None)
+
+
 def sql_instance(r: TfResource, comp: Companions) -> Normalised:
     location = placed(r, "region")
     settings = r.sub("settings")
@@ -105,7 +118,11 @@ def sql_instance(r: TfResource, comp: Companions) -> Normalised:
             r.sub_get(backup, "enabled"), default(_SQL, "settings.backup_configuration.enabled")
         ),
         "backup_location": backup_location,
-        "backup_retained_count": as_int(r.sub_get(retention, "retained_backups"), 7),
+        "backup_retained_count": as_int(
+            r.sub_get(retention, "retained_backups"),
+            default(_SQL, "settings.backup_configuration.backup_retention_settings"),
+        ),
+        "transaction_log_retention_days": _log_days(r, settings, backup),
         "pitr_enabled": any_of(
             (
                 _bool(r.sub_get(backup, "point_in_time_recovery_enabled"), False),

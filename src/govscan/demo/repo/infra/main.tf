@@ -51,6 +51,23 @@ resource "aws_s3_bucket_versioning" "customer_data" {
   }
 }
 
+# Invoices are kept ten years (§ 147 AO), replaced versions 30 days.
+resource "aws_s3_bucket_lifecycle_configuration" "customer_data" {
+  bucket = aws_s3_bucket.customer_data.id
+
+  rule {
+    id     = "expire-after-3650-days"
+    status = "Enabled"
+    filter {}
+    expiration {
+      days = 3650
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+  }
+}
+
 resource "aws_s3_bucket" "campaign_assets" {
   provider = aws.us
   bucket   = "${local.prefix}-campaign-assets"

@@ -43,7 +43,42 @@ resource "azurerm_storage_account" "shop" {
   }
 }
 
+# Order data is deleted a year after its last change (storage limitation).
+resource "azurerm_storage_management_policy" "shop" {
+  storage_account_id = azurerm_storage_account.shop.id
+
+  rule {
+    name    = "delete-after-365-days"
+    enabled = true
+    filters {
+      blob_types = ["blockBlob"]
+    }
+    actions {
+      base_blob {
+        delete_after_days_since_modification_greater_than = 365
+      }
+      snapshot {
+        delete_after_days_since_creation_greater_than = 30
+      }
+      version {
+        delete_after_days_since_creation = 30
+      }
+    }
+  }
+}
+
+resource "azurerm_log_analytics_workspace" "shop" {
+  name                       = "log-brauwerk"
+  resource_group_name        = azurerm_resource_group.shop.name
+  location                   = azurerm_resource_group.shop.location
+  sku                        = "PerGB2018"
+  retention_in_days          = 90
+  internet_ingestion_enabled = false
+  internet_query_enabled     = false
+}
+
 # Marketing wants its exports next to the US agency: primary and GRS copy in the US.
+# No lifecycle policy either: every export is kept until someone deletes it.
 resource "azurerm_storage_account" "export" {
   name                     = "stbrauwerkexport"
   resource_group_name      = azurerm_resource_group.shop.name

@@ -41,6 +41,16 @@ resource "google_storage_bucket" "telemetry_raw" {
   retention_policy {
     retention_period = 2592000 # 30 days
   }
+
+  # Live objects and old versions alike are deleted after 400 days.
+  lifecycle_rule {
+    action {
+      type = "Delete"
+    }
+    condition {
+      age = 400
+    }
+  }
 }
 
 # The brewery's US importer pulls price lists from here.

@@ -1,7 +1,8 @@
 """``attestations.json`` of a bundle, read as hostile input.
 
-Only what the Statement of Applicability shows is taken: bounded in size,
-each field type-checked, strings cut to a sane length.  A malformed file is
+Only what the Statement of Applicability shows (``govscan soa`` and the PDF
+report) is taken: bounded in size, each field type-checked, strings cut to a
+sane length.  A malformed file is
 one ``EvidenceError`` naming it, never a traceback.
 """
 
@@ -9,39 +10,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from govscan.errors import EvidenceError
 from govscan.evidence.files import ATTESTATIONS
 from govscan.evidence.safeio import read_regular
+from govscan.results.soa_rows import AttestationRecord, EvidenceRef
 
 _LIMIT = 16 * 1024 * 1024
 """govscan writes a few hundred bytes per attestation: this is far beyond any real file."""
 _TEXT = 2000
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceRef:
-    path: str
-    sha256: str
-    """As attested; empty when it is not a SHA-256."""
-
-
-@dataclass(frozen=True, slots=True)
-class AttestationRecord:
-    id: str
-    control_id: str
-    owner: str
-    reviewed: str
-    valid_until: str
-    status: str
-    requirements: Mapping[str, tuple[str, ...]]
-    files: tuple[EvidenceRef, ...]
-    links: tuple[str, ...]
 
 
 def read_attestations(bundle: Path) -> dict[str, AttestationRecord]:
