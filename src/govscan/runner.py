@@ -195,6 +195,11 @@ def run(config: ScanConfig, on_progress: Callable[[int, int], None] | None = Non
     noted: set[str] = set()
     note_renames(renamed, noted)
     check_baseline(config.baseline, config.history)  # a bad baseline stops the run here
+    if config.shard is not None and config.history is not None:
+        # A shard is part of a run: the merged bundle is what a history records.
+        raise UsageError(
+            "--history with --shard: append the merged run instead (govscan merge --history)"
+        )
     # Opened before collecting: a history that cannot be reached stops the run at once.
     history = open_history(config.history) if config.history is not None else None
     try:

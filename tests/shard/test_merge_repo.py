@@ -210,3 +210,25 @@ def test_a_plan_for_other_options_is_refused(
     ran = govscan("scan", "--repo", estate.tree, "--plan", tmp_path / "bad.json", *out)
     assert ran.exit_code == 2 and "bad.json: " in ran.output and "Traceback" not in ran.output
     assert not (tmp_path / "o").exists()
+
+
+def test_the_merged_run_is_appended_to_a_history(estate: Estate, tmp_path: Path) -> None:
+    db = tmp_path / "history.sqlite"
+    merged = tmp_path / "merged"
+    args = ("--output-dir", merged, "--format", "json", "--fail-on", "none")
+    joined = govscan("merge", *estate.shards[2], *args, "--history", db)
+    assert joined.exit_code == 0, joined.output
+    assert "history: recorded as run 1" in joined.output
+    shown = govscan("history", "list", "--history", db)
+    summary = results(merged)["summary"]
+    counts = f"{summary['fail']:>4} {summary['error']:>5} {summary['pass']:>5}  baseline"
+    assert shown.exit_code == 0 and counts in shown.output
+
+
+def test_a_shard_is_never_appended_to_a_history(estate: Estate, tmp_path: Path) -> None:
+    ran = govscan(
+        "scan", "--repo", estate.tree, "--shard", "1/2", "--history", tmp_path / "h.sqlite",
+        "--output-dir", tmp_path / "o",
+    )  # fmt: skip
+    assert ran.exit_code == 2 and "govscan merge --history" in ran.output
+    assert not (tmp_path / "h.sqlite").exists() and not (tmp_path / "o").exists()

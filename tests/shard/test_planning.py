@@ -52,3 +52,14 @@ def test_the_registrys_shard_learns_every_scopes_providers_from_the_plan(tmp_pat
     alone = plan_scan(ScanConfig(policy="dsgvo", targets={"repo": str(root)})).plan
     assert [dict(t.details) for t in alone.targets if t.collector == "repo"] == [{}]
     assert {u.part for u in alone.units} == {"other", "tf:infra"}
+
+
+def test_tuning_options_do_not_change_what_a_plan_covers() -> None:
+    from govscan.shard.planfile import options_hash
+
+    base = {"aws": True, "aws_regions": ["eu-central-1"], "repo": None}
+    same = options_hash(base)
+    assert options_hash({**base, "aws_max_calls": 4, "aws_max_workers": 2}) == same
+    assert options_hash({**base, "exclude_paths": ("out",), "gcp_projects": []}) == same
+    assert options_hash({**base, "aws_regions": ["eu-west-1"]}) != same
+    assert options_hash({**base, "aws_organizations": True}) != same

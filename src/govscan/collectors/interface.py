@@ -94,6 +94,9 @@ class CollectorOption:
     """The flag alone targets the collector too (``--aws-profile`` implies ``--aws``)."""
     default: Any = None
     """Value when the block is present but does not give the setting (``repo: {}`` is ``.``)."""
+    tuning: bool = False
+    """Changes how fast, not what, is collected (workers, call limits): shards of one
+    plan may set it differently (it is not part of the plan's options hash)."""
 
 
 @dataclass(frozen=True)

@@ -87,9 +87,18 @@ def _unit_to_dict(u: Unit) -> dict[str, Any]:
 
 
 def options_hash(options: Mapping[str, Any]) -> str:
-    """Hash of the scan options that decide what is collected. The run's own output
-    directory (excluded from a repository walk) is not among them."""
-    doc = {k: _plain(v) for k, v in sorted(options.items()) if k != "exclude_paths"}
+    """Hash of the scan options that decide what is collected. Neither the run's own
+    output directory (excluded from a repository walk) nor tuning (workers, call
+    limits: a shard on a smaller machine may go slower) is among them; an option not
+    given counts the same as one given empty."""
+    from govscan.collectors.declared import declared
+
+    speed = {o.key for cls in declared().values() for o in cls.options if o.tuning}
+    doc = {
+        k: _plain(v)
+        for k, v in sorted(options.items())
+        if k != "exclude_paths" and k not in speed and v not in (None, (), [], "")
+    }
     return content_hash(doc)
 
 

@@ -73,12 +73,13 @@ class AzureCollector(Collector):
             help="Microsoft Graph endpoint for Entra ID (https; default: the cloud's, or "
             "the --azure-endpoint host when that is not Microsoft's).",
         ),
-        CollectorOption("azure_max_workers", None, "max_workers", kind="int"),
+        CollectorOption("azure_max_workers", None, "max_workers", kind="int", tuning=True),
         CollectorOption(
             "azure_max_calls_per_subscription",
             "--azure-max-calls-per-subscription",
             "max_calls_per_subscription",
             kind="int",
+            tuning=True,
             metavar="N",
             help="API calls in flight at once in one subscription or tenant (default 8).",
         ),
@@ -87,6 +88,7 @@ class AzureCollector(Collector):
             "--azure-max-calls",
             "max_calls",
             kind="int",
+            tuning=True,
             metavar="N",
             help="API calls in flight at once across all subscriptions (default 32).",
         ),
