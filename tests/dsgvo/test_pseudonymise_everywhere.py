@@ -94,7 +94,9 @@ def _seed_estate() -> None:
     import boto3
 
     ec2 = boto3.client("ec2", region_name=REGION)
-    image = ec2.describe_images()["Images"][0]["ImageId"]
+    image = ec2.register_image(Name="base", RootDeviceName="/dev/xvda", VirtualizationType="hvm")[
+        "ImageId"
+    ]
     ec2.run_instances(
         ImageId=image,
         MinCount=1,

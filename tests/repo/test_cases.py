@@ -7,6 +7,7 @@ they do not make the run incomplete (exit 3) unless ``--strict-unknown``."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +34,31 @@ def scan(case: Path, out: Path) -> tuple[int, dict[str, Any]]:
             "--no-redact",
             "--fail-on",
             "none",
+            "--sarif-include-passes",
         ],
     )
     assert "Traceback" not in result.output, result.output
     return result.exit_code, json.loads((out / "results.json").read_text())
 
 
+def assert_one_identity_per_result(doc: dict[str, Any], out: Path) -> None:
+    """No two results share a (control, resource id) or a fingerprint, and the SARIF
+    log carries every status."""
+    keys = Counter((r["control_id"], r["resource"]["id"]) for r in doc["results"])
+    assert [k for k, n in keys.items() if n > 1] == []
+    results = json.loads((out / "results.sarif").read_text())["runs"][0]["results"]
+    assert len(results) == len(doc["results"])
+    prints = Counter(r["partialFingerprints"]["govscan/v2"] for r in results)
+    assert [p for p, n in prints.items() if n > 1] == []
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case(case: Path, tmp_path: Path) -> None:
     expected = yaml.safe_load((case / "expected.yaml").read_text())
     code, doc = scan(case, tmp_path)
+    # One scan per case serves both: what it decides and that every result has
+    # its own identity (ids, SARIF fingerprints).
+    assert_one_identity_per_result(doc, tmp_path)
     got: dict[tuple[str, str], set[str]] = {}
     names = {}
     for r in doc["results"]:

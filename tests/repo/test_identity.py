@@ -4,18 +4,17 @@ fingerprints, and the region each instance's provider configuration gives it."""
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 
 from govscan.cli import cli
 from govscan.collectors.repo.instances import MAX_INSTANCES
 
 CASES = Path(__file__).parent / "cases"
-ALL_CASES = sorted(p for p in CASES.iterdir() if p.is_dir())
+# Every case of tests/repo/cases is also checked for one identity per result, in
+# test_cases.py (the same scan).
 
 
 def _scan(repo: Path, out: Path) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -39,17 +38,6 @@ def _write(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return root
-
-
-@pytest.mark.parametrize("case", ALL_CASES, ids=[c.name for c in ALL_CASES])
-def test_no_two_results_share_a_fingerprint_or_an_id(case: Path, tmp_path: Path) -> None:
-    doc, sarif = _scan(case, tmp_path)
-    keys = Counter((r["control_id"], r["resource"]["id"]) for r in doc["results"])
-    assert [k for k, n in keys.items() if n > 1] == []
-    results = sarif["runs"][0]["results"]
-    assert len(results) == len(doc["results"])  # every status is in the log
-    prints = Counter(r["partialFingerprints"]["govscan/v2"] for r in results)
-    assert [p for p, n in prints.items() if n > 1] == []
 
 
 def test_a_module_called_from_three_roots_is_six_findings(tmp_path: Path) -> None:

@@ -20,9 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from govscan.catalog.countries import ADEQUACY, DPF_COUNTRY, EEA, EU, country_allowed
+from govscan.datafile import load_data_yaml
 from govscan.paths import data_dir
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -86,7 +85,7 @@ class JurisdictionTables:
             if not _NAME.fullmatch(provider) or not path.is_file():
                 raise UnknownLocation(f"no jurisdiction table for provider '{provider}'")
             with path.open(encoding="utf-8") as fh:
-                loaded = yaml.safe_load(fh)
+                loaded = load_data_yaml(fh)
             if not isinstance(loaded, Mapping):
                 raise UnknownLocation(f"{path}: a jurisdiction table must be a mapping")
             self._tables[provider] = loaded

@@ -14,8 +14,7 @@ from collections.abc import Collection, Mapping
 from functools import cache
 from typing import Any
 
-import yaml
-
+from govscan.datafile import load_data_yaml
 from govscan.model import FieldSpec, ResourceTypeSpec
 from govscan.paths import data_dir
 
@@ -124,5 +123,5 @@ def builtin_resource_types() -> Mapping[str, ResourceTypeSpec]:
     types: dict[str, ResourceTypeSpec] = {}
     for path in sorted((data_dir() / "resource_types").glob("*.yaml")):
         with path.open(encoding="utf-8") as fh:
-            types.update(_parse(yaml.safe_load(fh) or {}))
+            types.update(_parse(load_data_yaml(fh) or {}))
     return types

@@ -160,7 +160,9 @@ def _ec2() -> list[str]:
             }
         ],
     )
-    ami = ec2.describe_images()["Images"][0]["ImageId"]
+    ami = ec2.register_image(
+        Name="brauwerk-base", RootDeviceName="/dev/xvda", VirtualizationType="hvm"
+    )["ImageId"]
     ec2.run_instances(
         ImageId=ami,
         MinCount=1,

@@ -25,6 +25,9 @@ _FAKE_ENV = {
     "AWS_SECRET_ACCESS_KEY": "demo",
     "AWS_SESSION_TOKEN": "demo",
     "AWS_DEFAULT_REGION": "eu-central-1",
+    # The emulator's thousands of public machine images cost seconds per region and
+    # show nothing; the estate registers the one image it launches.
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
 
 

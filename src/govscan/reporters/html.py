@@ -18,8 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import IO, Any, ClassVar
 
-import yaml
-
+from govscan.datafile import load_data_yaml
 from govscan.model import STATUS_TRIAGE, Result, ScanResult, Severity, Status, is_attestation
 from govscan.paths import content_dir
 from govscan.reporters.html_trend import trend_context
@@ -65,7 +64,7 @@ def _labels(lang: str) -> Mapping[str, str]:
     if not lang.isalnum() or not path.is_file():
         path = content_dir("reports") / "i18n" / "en.yaml"
     with path.open(encoding="utf-8") as fh:
-        loaded: Mapping[str, str] = yaml.safe_load(fh)
+        loaded: Mapping[str, str] = load_data_yaml(fh)
     return loaded
 
 

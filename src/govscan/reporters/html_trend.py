@@ -13,8 +13,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-import yaml
-
+from govscan.datafile import load_data_yaml
 from govscan.paths import content_dir
 from govscan.results.trend import TrendData
 
@@ -36,7 +35,7 @@ SEVERITY_COLORS = {
 def trend_labels(lang: str) -> Mapping[str, str]:
     name = lang if lang in ("en", "de") else "en"
     with (content_dir("reports") / "i18n" / "trend" / f"{name}.yaml").open(encoding="utf-8") as fh:
-        loaded: Mapping[str, str] = yaml.safe_load(fh)
+        loaded: Mapping[str, str] = load_data_yaml(fh)
     return loaded
 
 

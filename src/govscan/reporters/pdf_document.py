@@ -15,8 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from govscan.datafile import load_data_yaml
 from govscan.model import STATUS_TRIAGE, ScanResult, Severity, Status
 from govscan.paths import content_dir
 from govscan.reporters.pdf_soa import PdfFramework, soa_tables
@@ -42,7 +41,7 @@ def labels(lang: str) -> Mapping[str, str]:
     merged: dict[str, str] = {}
     for path in (root / f"{lang}.yaml", root / "pdf" / f"{lang}.yaml"):
         with path.open(encoding="utf-8") as fh:
-            merged.update(yaml.safe_load(fh))
+            merged.update(load_data_yaml(fh))
     return merged
 
 

@@ -12,14 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govscan.errors import EvidenceError, UsageError
-from govscan.model import ScanResult
+from govscan.model import RunInfo
 from govscan.runinfo import ShardInfo
 
 
 @dataclass(frozen=True)
 class ShardBundle:
+    """A verified shard bundle: its run record only. Its results are read when the
+    merge joins it, one shard at a time, so a merge holds one shard in memory."""
+
     path: Path
-    scan: ScanResult
+    run: RunInfo
     info: ShardInfo
     manifest_digest: str
     """``sha256:`` of the bundle's manifest.json: what the merged bundle cites."""
@@ -39,6 +42,25 @@ def verify_input(path: Path, public_key: bytes | None) -> str:
         ]
         raise EvidenceError(f"{path}: shard bundle does not verify ({bad[0] if bad else 'FAILED'})")
     return HASH_PREFIX + sha256_file(path / MANIFEST)
+
+
+def read_run(path: Path) -> RunInfo:
+    """The run record of a bundle's results.json, read without its results (the
+    record comes first in the file)."""
+    import ijson  # type: ignore[import-untyped]
+
+    from govscan.evidence.files import RESULTS
+    from govscan.evidence.safeio import open_regular
+    from govscan.serialize import run_from_dict
+
+    try:
+        with open_regular(path / RESULTS) as fh:
+            for doc in ijson.items(fh, "run", use_float=True):
+                return run_from_dict(doc)
+    except (OSError, ValueError, KeyError, TypeError, ijson.JSONError) as exc:
+        why = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}"
+        raise EvidenceError(f"{path}: unreadable results.json ({why})") from None
+    raise EvidenceError(f"{path}: results.json has no run record")
 
 
 def check_shards(bundles: Sequence[ShardBundle]) -> tuple[str, int]:
@@ -86,9 +108,9 @@ def check_shards(bundles: Sequence[ShardBundle]) -> tuple[str, int]:
 
 def check_alike(bundles: Sequence[ShardBundle]) -> None:
     """The same controls, policy, date and keys' mode in every shard."""
-    first = bundles[0].scan.run
+    first = bundles[0].run
     for b in bundles[1:]:
-        run = b.scan.run
+        run = b.run
         for what, mine, theirs in (
             ("controls", run.controls_hash, first.controls_hash),
             ("policy", run.policy_hash, first.policy_hash),

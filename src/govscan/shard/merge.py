@@ -16,33 +16,32 @@ from pathlib import Path
 
 from govscan.engine.scan import none_found_collectors, none_found_message
 from govscan.errors import EvidenceError, UsageError
+from govscan.evidence.bundle import load_scan
 from govscan.evidence.files import ATTESTATIONS, RESOURCES
-from govscan.model import ApiCall, CollectionError, Result, RunInfo, ScanResult
+from govscan.model import ApiCall, CollectionError, Control, Result, RunInfo, ScanResult
 from govscan.reporters.interface import ReportOptions
 from govscan.results.spool import ResultSpool
 from govscan.runinfo import ShardInfo, error_order, merge_targets
 from govscan.serialize import ResultEncoder, encode_compact, error_to_dict
-from govscan.shard.checks import ShardBundle, check_alike, check_shards, verify_input
+from govscan.shard.checks import ShardBundle, check_alike, check_shards, read_run, verify_input
 
 _COPY_CHUNK = 1 << 20
 
 
 def load_shards(paths: Sequence[Path], public_key: bytes | None) -> list[ShardBundle]:
-    """Verify and read every shard bundle (its results stream into a spool)."""
-    from govscan.evidence.bundle import load_scan
-
+    """Verify every shard bundle and read its run record."""
     if not paths:
         raise UsageError("govscan merge needs the shard bundles to merge")
     out = []
     for path in paths:
         digest = verify_input(path, public_key)
-        scan = load_scan(path)
-        if scan.run.shard is None or scan.run.shard.index < 1:
+        run = read_run(path)
+        if run.shard is None or run.shard.index < 1:
             raise UsageError(
                 f"{path} is not a shard bundle (no shard record): only the bundles of "
                 "'govscan scan --plan ... --shard I/N' can be merged"
             )
-        out.append(ShardBundle(path, scan, scan.run.shard, digest))
+        out.append(ShardBundle(path, run, run.shard, digest))
     return sorted(out, key=lambda b: b.info.index)
 
 
@@ -81,8 +80,16 @@ def join(bundles: Sequence[ShardBundle], plan_digest: str, count: int) -> ScanRe
     read or explained their type, so no "none found" result may stand."""
     none_found: dict[str, tuple[Result, set[str]]] = {}
     encode = ResultEncoder()
+    errors: list[CollectionError] = []
+    calls: list[ApiCall] = []
+    controls: tuple[Control, ...] = ()
     for b in bundles:
-        for r in b.scan.results:
+        # One shard in memory at a time; its results go to the spool on disk.
+        scan = load_scan(b.path)
+        controls = controls or scan.controls
+        errors.extend(scan.errors)
+        calls.extend(scan.api_calls)
+        for r in scan.results:
             names = none_found_collectors(r)
             if names is not None:
                 none_found.setdefault(r.control_id, (r, set()))[1].update(names)
@@ -92,11 +99,12 @@ def join(bundles: Sequence[ShardBundle], plan_digest: str, count: int) -> ScanRe
             if key not in seen:
                 seen.add(key)
                 spool.add(r)
+        del scan
     for control_id, (template, by) in sorted(none_found.items()):
         if control_id not in judged:
             message = none_found_message(template.resource.type, by)
             spool.add(replace(template, message=message))
-    first = bundles[0].scan.run
+    first = bundles[0].run
     info = ShardInfo(
         plan_digest=plan_digest,
         index=0,
@@ -107,11 +115,11 @@ def join(bundles: Sequence[ShardBundle], plan_digest: str, count: int) -> ScanRe
     )
     run = RunInfo(
         id=str(uuid.uuid4()),
-        started_at=min(b.scan.run.started_at for b in bundles),
-        finished_at=max(b.scan.run.finished_at for b in bundles),
+        started_at=min(b.run.started_at for b in bundles),
+        finished_at=max(b.run.finished_at for b in bundles),
         govscan_version=first.govscan_version,
         policy=first.policy,
-        targets=merge_targets(t for b in bundles for t in b.scan.run.targets),
+        targets=merge_targets(t for b in bundles for t in b.run.targets),
         controls_hash=first.controls_hash,
         policy_hash=first.policy_hash,
         parameters=first.parameters,
@@ -124,9 +132,9 @@ def join(bundles: Sequence[ShardBundle], plan_digest: str, count: int) -> ScanRe
     return ScanResult(
         run=run,
         results=spool.seal(),
-        errors=_errors(e for b in bundles for e in b.scan.errors),
-        controls=bundles[0].scan.controls,
-        api_calls=_calls(c for b in bundles for c in b.scan.api_calls),
+        errors=_errors(errors),
+        controls=controls,
+        api_calls=_calls(calls),
     )
 
 

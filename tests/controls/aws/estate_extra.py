@@ -91,7 +91,9 @@ def seed_extra() -> None:
         ],
     )["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
-    ami = ec2.describe_images()["Images"][0]["ImageId"]
+    ami = ec2.register_image(
+        Name="brauwerk-base", RootDeviceName="/dev/xvda", VirtualizationType="hvm"
+    )["ImageId"]
     iam = c("iam", "us-east-1")
     iam.create_role(
         RoleName="x-ec2",
