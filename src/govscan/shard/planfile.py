@@ -140,6 +140,9 @@ def read_plan(path: Path) -> ScanPlan:
         raise UsageError(f"{name}: not a govscan plan (expected a JSON object)")
     check_document(doc, "plan.schema.json", name)
     plan = plan_from_document(doc)
+    dupes = duplicate_units(plan.units)
+    if dupes:
+        raise UsageError(f"{name}: unit {dupes[0]} is listed twice; make a new plan")
     if plan.digest != doc["digest"]:
         raise UsageError(
             f"{name}: the plan's content does not match its digest (edited after "
