@@ -7,32 +7,11 @@ from typing import Any
 
 import click
 
-from govscan.cli.scan import ScanCommand, _as_date, _load_config, _params
+from govscan.cli.scan import ScanCommand, _as_date, _load_config, _params, catalog_options
 
 
 @click.command(cls=ScanCommand)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    help="Settings and targets file (default: ./govscan.yaml when present).",
-)
-@click.option("--policy", help="Policy name or file (default: baseline).")
-@click.option(
-    "--controls",
-    "controls_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Folder of extra controls. Repeatable.",
-)
-@click.option(
-    "--policies",
-    "policy_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Folder of extra policies. Repeatable.",
-)
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE")
+@catalog_options
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,35 +111,48 @@ def _load_config(path: Path | None) -> dict[str, Any]:
     return load_config(path)
 
 
+_CATALOG_OPTIONS = (
+    click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path),
+        help="Settings and targets file (default: ./govscan.yaml when present).",
+    ),
+    click.option("--policy", help="Policy name or file (default: baseline)."),
+    click.option(
+        "--controls",
+        "controls_dirs",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Folder of extra controls; overrides built-in ids. Repeatable.",
+    ),
+    click.option(
+        "--policies",
+        "policy_dirs",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Folder of extra policies. Repeatable.",
+    ),
+    click.option(
+        "--param",
+        "params",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Override a policy parameter. Repeatable.",
+    ),
+)
+
+
+def catalog_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The settings file and what selects and sets the controls: the same for
+    ``govscan scan`` and ``govscan plan`` (a plan must be made as its shards scan)."""
+    for option in reversed(_CATALOG_OPTIONS):
+        command = option(command)
+    return command
+
+
 @click.command(cls=ScanCommand)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    help="Settings and targets file (default: ./govscan.yaml when present).",
-)
-@click.option("--policy", help="Policy name or file (default: baseline).")
-@click.option(
-    "--controls",
-    "controls_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Folder of extra controls; overrides built-in ids. Repeatable.",
-)
-@click.option(
-    "--policies",
-    "policy_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Folder of extra policies. Repeatable.",
-)
-@click.option(
-    "--param",
-    "params",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a policy parameter. Repeatable.",
-)
+@catalog_options
 @click.option(
     "--fail-on",
     type=click.Choice(SEVERITIES),
