@@ -211,6 +211,30 @@ def _out_is_file(world: World) -> None:
     world.write("out", "a user's file\n")
 
 
+def _merge(
+    name: str,
+    tamper: Callable[[World], None],
+    named: str,
+    *,
+    shard: bool = True,
+    into: str = "out",
+    codes: tuple[int, ...] = (1,),
+) -> Case:
+    """``govscan merge`` of a shard bundle (1/1: no keys needed) that was tampered with."""
+
+    def build(world: World) -> list[str]:
+        world.write("inputs/src/ok.tf", TF)
+        args = ["scan", "--repo", "inputs/src", "--output-dir", B, "--format", "json"]
+        proc = run(world, [*args, "--fail-on", "none", *(["--shard", "1/1"] if shard else [])])
+        assert proc.returncode == 0, proc.stderr
+        tamper(world)
+        return ["merge", B, "--output-dir", into, "--format", "json,html"]
+
+    writable = ("out",) if into == "out" else ()
+    forbidden = (SECRET, "root:x:0:0")
+    return Case(f"merge-{name}", build, codes, (named,), writable, forbidden)
+
+
 def _user_files(world: World) -> None:
     world.write("out/thesis.docx", "years of work\n")
 
@@ -250,4 +274,11 @@ CASES: list[Case] = [
     _out_case("output-is-symlink", _out_is_link),
     _out_case("output-is-file", _out_is_file),
     _out_case("output-is-repo", lambda w: None, target="repo", named="repo"),
+    _merge(
+        "results-link-passwd",
+        _link(f"{B}/results.json", "/etc/passwd"),
+        "results.json",
+    ),
+    _merge("not-a-shard", lambda w: None, "not a shard bundle", shard=False, codes=(2,)),
+    _merge("into-the-shard", lambda w: None, "overlaps the shard bundle", into=B, codes=(2,)),
 ]
