@@ -189,3 +189,25 @@ def test_names_are_replaced_longest_first_in_one_pass() -> None:
     assert out == (
         f"owner {r.pseudonym('anna.schmidt')}, deputy {r.pseudonym('anna')}; annabelle stays"
     )
+
+
+@pytest.mark.parametrize(
+    ("rid", "name"),
+    [
+        ("aws.iam.user:none", "(no resources of this type found)"),
+        ("aws:123456789012:*:aws.iam.user", "(could not collect aws.iam.user)"),
+    ],
+)
+def test_a_result_about_no_user_teaches_no_name(rid: str, name: str) -> None:
+    """An account without IAM users (or one whose users could not be read) must not
+    make govscan's own placeholder a person's name for every other such result."""
+    redactor = Redactor(KEY_A)
+
+    def placeholder(rtype: str, ident: str, text: str) -> Result:
+        ref = ResourceRef(rtype, ident, text, "aws")
+        return Result("c", "t", Severity.LOW, Status.NOT_APPLICABLE, ref, {}, message="none")
+
+    assert redactor.result(placeholder("aws.iam.user", rid, name)).resource.name == name
+    other = redactor.result(placeholder("aws.s3.bucket", "aws.s3.bucket:none", name))
+    assert other.resource.name == name
+    assert redactor.known == 0
