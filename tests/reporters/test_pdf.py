@@ -77,7 +77,8 @@ def test_cover_contents_frameworks_and_findings(bundle: Path) -> None:
     cover = text.split("\f")[0]
     assert "Compliance report for the audit" in cover
     assert "Scope and run" in cover
-    assert re.search(r"Targets\s+repo: \S*tree\n", cover)
+    # A long temporary path wraps inside its cell: compare without the layout's spaces.
+    assert re.search(r"Targetsrepo:\S*/tree(?:Policy|$)", re.sub(r"\s+", "", cover))
     assert "pdf-audit" in cover
     run_id = re.search(r"Run id\s+(\S+)", cover)
     assert run_id is not None and len(run_id.group(1)) > 8

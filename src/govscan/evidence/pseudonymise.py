@@ -126,12 +126,12 @@ def _field(data: Any, path: tuple[str, ...]) -> Any:
 PSEUDONYM_KEY_ENV = "GOVSCAN_PSEUDONYM_KEY"
 
 
-def _stands_for_none(ref: ResourceRef) -> bool:
-    """A result about no resource: none of the type found (``type:none``) or a scope
-    that could not be read or holds none (``collector:account:region:type``). Its
-    name is govscan's own words, not a person's: learnt, it would stand for every
-    such result (a scan without IAM users would pseudonymise them all)."""
-    return ref.id == f"{ref.type}:none" or ref.id.endswith(f":{ref.type}")
+def _placeholder(ref: ResourceRef) -> bool:
+    """A name that is no person's: a pseudonym already, or govscan's own words for no
+    resource (``type:none``) or a scope (``collector:account:region:type``), which
+    learnt would stand for every such result."""
+    none = ref.id == f"{ref.type}:none" or ref.id.endswith(f":{ref.type}")
+    return none or bool(_PSEUDONYM.match(ref.name))
 
 
 class Redactor:
@@ -307,12 +307,7 @@ class Redactor:
         last = self._last_ref
         if last is not None and last[0] is ref and last[1] == len(self._known):
             return last[2]  # no name learned since: the same text rewrites the same way
-        if (
-            ref.type in USER_TYPES
-            and ref.name
-            and not _PSEUDONYM.match(ref.name)
-            and not _stands_for_none(ref)
-        ):
+        if ref.type in USER_TYPES and ref.name and not _placeholder(ref):
             self.learn([ref.name])
         rid, name = self.text(ref.id), self.text(ref.name)
         out = ref if rid == ref.id and name == ref.name else replace(ref, id=rid, name=name)

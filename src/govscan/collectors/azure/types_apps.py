@@ -13,15 +13,14 @@ from govscan.collectors.azure.types_util import (
     enabled,
     identity,
     items,
-    lower_location,
     obj,
-    objs,
-    others,
     paired_region,
     props,
-    strs,
     tls,
 )
+from govscan.collectors.shapes.azure_services import cluster, premium, registry
+
+__all__ = ["cluster", "registry"]
 
 WEB_APP = "azure.web.app"
 AKS = "azure.containerservice.cluster"
@@ -50,69 +49,6 @@ def web_app(arm: dict[str, Any], got: Fetched) -> dict[str, Any]:
         data["http20_enabled"] = bool(config.get("http20Enabled"))
         data["remote_debugging"] = bool(config.get("remoteDebuggingEnabled"))
     return data
-
-
-def _addon(p: dict[str, Any], name: str) -> bool:
-    addons = obj(p.get("addonProfiles"))
-    for key, value in addons.items():
-        if str(key).lower() == name:
-            return bool(dig(value, "enabled"))
-    return False
-
-
-def cluster(arm: dict[str, Any], _: Fetched) -> dict[str, Any]:
-    p = props(arm)
-    aad = p.get("aadProfile")
-    api = obj(p.get("apiServerAccessProfile"))
-    policy = dig(p, "networkProfile", "networkPolicy")
-    return {
-        "kubernetes_version": p.get("currentKubernetesVersion") or p.get("kubernetesVersion"),
-        "rbac_enabled": p.get("enableRBAC") is not False,
-        "entra_integration": isinstance(aad, dict) and bool(aad),
-        "azure_rbac": bool(dig(aad, "enableAzureRBAC")),
-        "local_accounts_disabled": bool(p.get("disableLocalAccounts")),
-        "private_cluster": bool(api.get("enablePrivateCluster")),
-        "authorized_ip_ranges": strs(api.get("authorizedIPRanges")),
-        "network_policy": None if policy in (None, "", "none") else policy,
-        "azure_policy_enabled": _addon(p, "azurepolicy"),
-        "automatic_upgrade_channel": dig(p, "autoUpgradeProfile", "upgradeChannel"),
-        "node_pools": [
-            {
-                "name": pool.get("name"),
-                "mode": pool.get("mode"),
-                "vm_size": pool.get("vmSize"),
-                "encryption_at_host": bool(pool.get("enableEncryptionAtHost")),
-                "node_public_ip": bool(pool.get("enableNodePublicIP")),
-            }
-            for pool in objs(p.get("agentPoolProfiles"))
-        ],
-    }
-
-
-def registry(arm: dict[str, Any], got: Fetched) -> dict[str, Any]:
-    p = props(arm)
-    data: dict[str, Any] = {
-        "sku": dig(arm, "sku", "name"),
-        "login_server": p.get("loginServer"),
-        "admin_user_enabled": bool(p.get("adminUserEnabled")),
-        "anonymous_pull_enabled": bool(p.get("anonymousPullEnabled")),
-        "public_network_access": p.get("publicNetworkAccess") or "Enabled",
-        "network_default_action": dig(p, "networkRuleSet", "defaultAction") or "Allow",
-        "customer_managed_key": str(dig(p, "encryption", "status") or "").lower() == "enabled",
-    }
-    if not _premium(arm):
-        # Only Premium registries geo-replicate: the listing says enough.
-        data["replication_locations"] = []
-        data["copy_locations"] = []
-    elif "replications" in got:
-        found = [lower_location(r.get("location")) for r in items(got.get("replications"))]
-        data["replication_locations"] = [loc for loc in found if loc]
-        data["copy_locations"] = others(arm.get("location"), found)
-    return data
-
-
-def _premium(arm: Mapping[str, Any]) -> bool:
-    return str(dig(arm, "sku", "name") or "").lower() == "premium"
 
 
 def _replications(client: Any, ctx: Ctx, arm: dict[str, Any]) -> Any:
@@ -230,7 +166,7 @@ define(
                 ("replication_locations", "copy_locations"),
                 _replications,
                 "Microsoft.ContainerRegistry/registries/replications/read",
-                when=_premium,
+                when=premium,
             ),
         ),
     )

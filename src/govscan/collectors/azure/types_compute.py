@@ -7,6 +7,9 @@ from typing import Any
 
 from govscan.collectors.azure.spec import AzureType, Ctx, Detail, Fetched, define
 from govscan.collectors.azure.types_util import dig, identity, obj, objs, props, strs
+from govscan.collectors.shapes.azure_services import disk
+
+__all__ = ["disk"]
 
 DISK = "azure.compute.disk"
 VM = "azure.compute.virtual_machine"
@@ -17,27 +20,6 @@ NIC_ACTION = "Microsoft.Network/networkInterfaces/read"
 PIP_ACTION = "Microsoft.Network/publicIPAddresses/read"
 LOOKUP = "public_ips"
 """The shared lookup: ``{"by_vm": {vm id (lowercase): [addresses]}}``."""
-
-
-def disk(arm: dict[str, Any], _: Fetched) -> dict[str, Any]:
-    p = props(arm)
-    kind = dig(p, "encryption", "type")
-    state = p.get("diskState")
-    return {
-        "disk_state": state,
-        "attached": bool(arm.get("managedBy")) or state in ("Attached", "Reserved"),
-        "managed_by": arm.get("managedBy"),
-        "sku": dig(arm, "sku", "name"),
-        "size_gb": p.get("diskSizeGB"),
-        "os_type": p.get("osType"),
-        "encryption_type": kind or "EncryptionAtRestWithPlatformKey",
-        "customer_managed_key": isinstance(kind, str) and "CustomerKey" in kind,
-        "disk_encryption_set_id": dig(p, "encryption", "diskEncryptionSetId"),
-        "ade_enabled": bool(dig(p, "encryptionSettingsCollection", "enabled")),
-        "network_access_policy": p.get("networkAccessPolicy") or "AllowAll",
-        "public_network_access": p.get("publicNetworkAccess") or "Enabled",
-        "created": p.get("timeCreated"),
-    }
 
 
 def virtual_machine(arm: dict[str, Any], got: Fetched) -> dict[str, Any]:

@@ -10,15 +10,15 @@ from govscan.collectors.azure.types_util import (
     dig,
     enabled,
     firewall_rules,
-    lower_location,
     lowest_tls,
     obj,
-    objs,
-    others,
     paired_region,
     props,
     tls,
 )
+from govscan.collectors.shapes.azure_services import cosmos_account
+
+__all__ = ["cosmos_account"]
 
 POSTGRES = "azure.postgresql.flexible_server"
 MYSQL = "azure.mysql.flexible_server"
@@ -84,38 +84,6 @@ def mysql(arm: dict[str, Any], got: Fetched) -> dict[str, Any]:
     if "tls_version" in got:
         data["minimum_tls_version"] = lowest_tls(parameter(got, "tls_version"))
     return data
-
-
-def cosmos_account(arm: dict[str, Any], _: Fetched) -> dict[str, Any]:
-    p = props(arm)
-    locations = [
-        {
-            "location": lower_location(loc.get("locationName")),
-            "failover_priority": loc.get("failoverPriority"),
-            "zone_redundant": bool(loc.get("isZoneRedundant")),
-        }
-        for loc in objs(p.get("locations"))
-    ]
-    return {
-        "kind": arm.get("kind"),
-        "locations": locations,
-        "copy_locations": others(arm.get("location"), (loc["location"] for loc in locations)),
-        "multiple_write_locations": bool(p.get("enableMultipleWriteLocations")),
-        "automatic_failover": bool(p.get("enableAutomaticFailover")),
-        "public_network_access": p.get("publicNetworkAccess") or "Enabled",
-        "network_filter_enabled": bool(p.get("isVirtualNetworkFilterEnabled")),
-        "ip_rules": [
-            r.get("ipAddressOrRange") for r in objs(p.get("ipRules")) if r.get("ipAddressOrRange")
-        ],
-        "key_based_metadata_write_disabled": bool(p.get("disableKeyBasedMetadataWriteAccess")),
-        "local_auth_disabled": bool(p.get("disableLocalAuth")),
-        "customer_managed_key": bool(p.get("keyVaultKeyUri")),
-        "minimum_tls_version": tls(p.get("minimalTlsVersion")),
-        "backup_policy": dig(p, "backupPolicy", "type"),
-        "backup_storage_redundancy": dig(
-            p, "backupPolicy", "periodicModeProperties", "backupStorageRedundancy"
-        ),
-    }
 
 
 def _config(name: str) -> Callable[[Any, Ctx, dict[str, Any]], Any]:

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from govscan.collectors.azure.spec import AzureType, define
+from govscan.collectors.shapes.azure_services import DEFAULT_RETENTION_DAYS, workspace
 
-from govscan.collectors.azure.spec import AzureType, Fetched, define
-from govscan.collectors.azure.types_util import dig, props
+__all__ = ["DEFAULT_RETENTION_DAYS", "workspace"]
 
 WORKSPACE = "azure.operationalinsights.workspace"
-
-DEFAULT_RETENTION_DAYS = 30
-"""What a workspace keeps when retentionInDays was never set (Azure's default)."""
-
-
-def workspace(arm: dict[str, Any], _: Fetched) -> dict[str, Any]:
-    p = props(arm)
-    days = p.get("retentionInDays")
-    return {
-        "sku": dig(p, "sku", "name"),
-        "retention_in_days": days
-        if isinstance(days, int) and not isinstance(days, bool)
-        else DEFAULT_RETENTION_DAYS,
-        "public_network_access_for_ingestion": p.get("publicNetworkAccessForIngestion")
-        or "Enabled",
-        "public_network_access_for_query": p.get("publicNetworkAccessForQuery") or "Enabled",
-    }
-
 
 define(
     AzureType(

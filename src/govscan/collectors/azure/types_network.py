@@ -7,12 +7,17 @@ from typing import Any
 
 from govscan.collectors.azure.spec import AzureType, Ctx, Detail, Fetched, define
 from govscan.collectors.azure.types_util import dig, items, obj, objs, props, strs
-from govscan.collectors.nsg_rules import with_shadowing
+from govscan.collectors.shapes.azure_network import (
+    ANY_SOURCE,
+    NSG,
+    port_range,
+    rule,
+    security_group,
+    single_and_many,
+)
 
-NSG = "azure.network.security_group"
 VNET = "azure.network.virtual_network"
 
-ANY_SOURCE = frozenset({"*", "any", "internet", "0.0.0.0", "0.0.0.0/0", "::/0"})  # noqa: S104
 FLOW_LOG_FIELDS = ("flow_logs", "flow_logs_enabled")
 NETWORK_API = "2024-05-01"
 WATCHER_ACTION = "Microsoft.Network/networkWatchers/read"
@@ -21,62 +26,7 @@ LOOKUP = "flow_logs"
 """The shared lookup: every flow log of the subscription's network watchers."""
 
 
-def _strings(single: Any, several: Any) -> list[str]:
-    out = [str(single)] if isinstance(single, str) and single else []
-    out += strs(several)
-    return out
-
-
-def port_range(text: str) -> dict[str, int] | None:
-    """``'22'`` -> {22, 22}; ``'1000-2000'`` -> {1000, 2000}; ``'*'`` -> {0, 65535}."""
-    text = text.strip()
-    if text in ("*", "Any", "any"):
-        return {"from": 0, "to": 65535}
-    low, _, high = text.partition("-")
-    try:
-        first = int(low)
-        return {"from": first, "to": int(high) if high else first}
-    except ValueError:
-        return None
-
-
-def rule(arm: dict[str, Any], default: bool) -> dict[str, Any]:
-    """One security rule, flattened to the documented entry."""
-    p = props(arm)
-    sources = _strings(p.get("sourceAddressPrefix"), p.get("sourceAddressPrefixes"))
-    sources += [str(g["id"]) for g in objs(p.get("sourceApplicationSecurityGroups")) if g.get("id")]
-    destinations = _strings(p.get("destinationAddressPrefix"), p.get("destinationAddressPrefixes"))
-    destinations += [
-        str(g["id"]) for g in objs(p.get("destinationApplicationSecurityGroups")) if g.get("id")
-    ]
-    ports = _strings(p.get("destinationPortRange"), p.get("destinationPortRanges"))
-    protocol = str(p.get("protocol") or "*").lower()
-    return {
-        "name": arm.get("name"),
-        "direction": str(p.get("direction") or "").lower() or None,
-        "access": str(p.get("access") or "").lower() or None,
-        "protocol": "all" if protocol in ("*", "any") else protocol,
-        "priority": p.get("priority"),
-        "default": default,
-        "source_prefixes": sources,
-        "source_any": any(s.lower() in ANY_SOURCE for s in sources),
-        "destination_prefixes": destinations,
-        "destination_ports": ports,
-        "port_ranges": [r for r in (port_range(x) for x in ports) if r is not None],
-    }
-
-
-def security_group(arm: dict[str, Any], _: Fetched) -> dict[str, Any]:
-    p = props(arm)
-    rules = [rule(r, False) for r in objs(p.get("securityRules"))]
-    rules += [rule(r, True) for r in objs(p.get("defaultSecurityRules"))]
-    return {
-        "rules": with_shadowing(rules),
-        "subnets": [str(s["id"]) for s in objs(p.get("subnets")) if s.get("id")],
-        "network_interfaces": [
-            str(n["id"]) for n in objs(p.get("networkInterfaces")) if n.get("id")
-        ],
-    }
+__all__ = ["ANY_SOURCE", "NSG", "port_range", "rule", "security_group"]
 
 
 def _subnet(arm: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +34,7 @@ def _subnet(arm: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": arm.get("name"),
         "id": arm.get("id"),
-        "address_prefixes": _strings(p.get("addressPrefix"), p.get("addressPrefixes")),
+        "address_prefixes": single_and_many(p.get("addressPrefix"), p.get("addressPrefixes")),
         "nsg_id": dig(p, "networkSecurityGroup", "id"),
     }
 

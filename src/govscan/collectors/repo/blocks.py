@@ -152,6 +152,8 @@ BLOCK_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "rule": ("min_retention_days", "max_retention_days", "retention_unbounded"),
         "lifecycle": ("min_retention_days", "max_retention_days", "retention_unbounded"),
     },
+    # normalize_azapi reads an ungenerated identity block as an unknown ARM identity.
+    "azapi_resource": {"identity": (), "timeouts": (), "retry": ()},
 }
 """Normalised fields each nested block can set, by Terraform resource type: a
 ``dynamic`` block that cannot be generated makes only these unknown (any block

@@ -18,6 +18,7 @@ PROVIDERS: dict[str, tuple[str, str]] = {
     # Terraform type prefix -> (govscan provider, module that normalises it)
     "aws_": ("aws", "govscan.collectors.repo.normalize_aws"),
     "azurerm_": ("azure", "govscan.collectors.repo.normalize_azure"),
+    "azapi_": ("azure", "govscan.collectors.repo.normalize_azapi"),
     "google_": ("gcp", "govscan.collectors.repo.normalize_gcp"),
 }
 """A provider is listed once its normaliser exists."""

@@ -32,6 +32,7 @@ from govscan.collectors.repo.tf_providers import (
     passed,
     provider_config,
 )
+from govscan.collectors.repo.tf_types import with_defaults
 from govscan.fileread import DEFAULT_MAX_FILE_SIZE, UnreadableFile, read_in_tree, read_regular
 from govscan.model import Location
 
@@ -140,6 +141,7 @@ def load_module(
         except OSError as exc:
             out.errors.append((rel, 1, 1, f"cannot read: {exc.strerror}"))
     variables: dict[str, Any] = {}
+    types: dict[str, Any] = {}
     locals_h: dict[str, Any] = {}
     local_at: dict[str, tuple[str, int]] = {}
     declared: dict[tuple[str, str], Block] = {}
@@ -148,6 +150,7 @@ def load_module(
             declared.setdefault((b.labels[0], b.labels[1]), b)
         elif b.type == "variable" and b.labels:
             variables[b.labels[0]] = b.attrs.get("default")
+            types[b.labels[0]] = b.attrs.get("type")
         elif b.type == "locals":
             locals_h.update(b.attrs)
             local_at.update(dict.fromkeys(b.attrs, (at, b.line)))
@@ -187,6 +190,7 @@ def load_module(
                     else Unknown(f"var.{name}")
                 )
             )
+            value = with_defaults(types.get(name), value, resolve)
         else:
             value = (
                 evaluate(locals_h[name], resolve) if name in locals_h else Unknown(f"local.{name}")
