@@ -115,4 +115,6 @@ def test_shards_without_a_plan_are_refused_for_an_organisation(
     with pytest.raises(UsageError, match="discovered at run time"):
         run(config(tmp_path, "out", shard="1/2"))
     assert not (tmp_path / "out").exists()
+    run(config(tmp_path, "alone", shard="1/1"))  # one shard cannot disagree with itself
+    assert results(tmp_path / "alone")["run"]["shard"]["count"] == 1
     assert json  # the module reads bundles as JSON through tests.shard.conftest

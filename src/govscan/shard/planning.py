@@ -99,7 +99,8 @@ def prepare_shard(
         _check_fits(plan, plan_file, options, hashes, as_of)
     else:
         planned = make_plan(collectors, controls, policy, options, hashes, as_of)
-        if not planned.deterministic:
+        # One shard covers every unit whatever the moment: only more must agree.
+        if not planned.deterministic and spec.count > 1:
             raise UsageError(
                 "--shard without --plan: the units of "
                 + ", ".join(planned.undetermined)
