@@ -3,7 +3,6 @@ single-process scan (boto3 against in-process moto)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -117,4 +116,3 @@ def test_shards_without_a_plan_are_refused_for_an_organisation(
     assert not (tmp_path / "out").exists()
     run(config(tmp_path, "alone", shard="1/1"))  # one shard cannot disagree with itself
     assert results(tmp_path / "alone")["run"]["shard"]["count"] == 1
-    assert json  # the module reads bundles as JSON through tests.shard.conftest

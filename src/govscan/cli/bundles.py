@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from govscan.cli.common import csv
+from govscan.cli.common import csv, history_option
 from govscan.errors import ExitCode, UsageError
 
 
@@ -36,15 +36,10 @@ from govscan.errors import ExitCode, UsageError
     type=click.Path(path_type=Path),
     help="Ed25519 private key (PEM) to sign the rewritten manifest when writing into the bundle.",
 )
-@click.option(
-    "--history",
-    "history_url",
-    is_flag=False,
-    flag_value="default",
-    default=None,
-    metavar="[URL]",
-    help="Show the trend from this history (alone: GOVSCAN_HISTORY, else the per-user "
+@history_option(
+    "Show the trend from this history (alone: GOVSCAN_HISTORY, else the per-user "
     "file; or a path or postgresql://...) instead of the bundle's trend.json.",
+    "history_url",
 )
 @click.option("--since", help="With --history: the period, a date or 90d / 12w ago.")
 def report(
@@ -183,15 +178,10 @@ def evidence_verify(bundle: Path, public_key: Path | None) -> None:
     help="Push a bundle written with --no-redact: write-once storage cannot erase it.",
 )
 @click.option("--public-key", type=click.Path(path_type=Path), help="Also check the signature.")
-@click.option(
-    "--history",
-    "history_url",
-    is_flag=False,
-    flag_value="default",
-    default=None,
-    metavar="[URL]",
-    help="Record the object versions in a history (alone: GOVSCAN_HISTORY, else the "
+@history_option(
+    "Record the object versions in a history (alone: GOVSCAN_HISTORY, else the "
     "per-user SQLite file).",
+    "history_url",
 )
 def evidence_push(
     bundle: Path,

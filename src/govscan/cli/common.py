@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -60,3 +61,16 @@ def print_summary(outcome: Any) -> None:
     click.echo(f"bundle: {outcome.output_dir}")
     if html.exists():
         click.echo(f"report: {html}")
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def history_option(help: str, name: str | None = None) -> Callable[[_F], _F]:
+    """``--history [URL]``: given alone, the default history (``GOVSCAN_HISTORY``, else
+    the per-user SQLite file); with a value, a file path or ``postgresql://...`` URL.
+    One definition, so every command reads the flag the same way."""
+    names = ["--history", *([name] if name else [])]
+    return click.option(
+        *names, is_flag=False, flag_value="default", default=None, metavar="[URL]", help=help
+    )

@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from govscan.cli.common import history_option
+
 
 def _control_frameworks() -> dict[str, tuple[str, ...]]:
     """Control id -> frameworks of the built-in controls: a history keeps none."""
@@ -20,15 +22,10 @@ def _control_frameworks() -> dict[str, tuple[str, ...]]:
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option(
-    "--history",
-    "url",
-    is_flag=False,
-    flag_value="default",
-    default=None,
-    metavar="[URL]",
-    help="History for run:ID, run:N or run:latest (default: GOVSCAN_HISTORY, else the "
+@history_option(
+    "History for run:ID, run:N or run:latest (default: GOVSCAN_HISTORY, else the "
     "per-user SQLite file).",
+    "url",
 )
 @click.option(
     "--format",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from govscan.cli.common import SEVERITIES
+from govscan.cli.common import SEVERITIES, history_option
 
 
 @click.command()
@@ -37,13 +37,8 @@ from govscan.cli.common import SEVERITIES
     show_default=True,
     help="Lowest failing severity that makes the exit code 1 ('none': never).",
 )
-@click.option(
-    "--history",
-    is_flag=False,
-    flag_value="default",
-    default=None,
-    metavar="[URL]",
-    help="Append the merged run to a history (as govscan scan --history does).",
+@history_option(
+    "Append the merged run to a history (as govscan scan --history does).",
 )
 def merge(
     shards: tuple[Path, ...],

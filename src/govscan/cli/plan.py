@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from govscan.cli.scan import ScanCommand, _as_date, _load_config, _params, catalog_options
+from govscan.cli.scan import ScanCommand, _load_config, catalog_config, catalog_options
 
 
 @click.command(cls=ScanCommand)
@@ -33,14 +33,7 @@ def plan(config_path: Path | None, output: Path, **opts: Any) -> None:
     from govscan.shard.planfile import write_plan
 
     merged = merge_scan_options(_load_config(config_path), opts)
-    config = runner.ScanConfig(
-        policy=merged.get("policy") or "baseline",
-        controls_dirs=tuple(Path(p) for p in merged.get("controls_dirs", ())),
-        policy_dirs=tuple(Path(p) for p in merged.get("policy_dirs", ())),
-        params=_params(merged.get("params", ())),
-        targets=merged["targets"],
-        as_of=_as_date(merged.get("as_of")),
-    )
+    config = runner.ScanConfig(**catalog_config(merged))
     planned = runner.plan_scan(config)
     write_plan(planned.plan, output)
     counts: dict[str, int] = {}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from govscan.cli.baseline import print_baseline
-from govscan.cli.common import SEVERITIES, print_summary
+from govscan.cli.common import SEVERITIES, history_option, print_summary
 from govscan.errors import UsageError
 
 if TYPE_CHECKING:
@@ -190,13 +190,8 @@ def catalog_options(command: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Path(path_type=Path),
     help="Ed25519 private key (PEM) to sign the manifest; or GOVSCAN_SIGNING_KEY.",
 )
-@click.option(
-    "--history",
-    is_flag=False,
-    flag_value="default",
-    default=None,
-    metavar="[URL]",
-    help="Append the run to a history: alone the per-user SQLite file (or "
+@history_option(
+    "Append the run to a history: alone the per-user SQLite file (or "
     "GOVSCAN_HISTORY), else a file path or postgresql://... URL.",
 )
 @click.option(
@@ -237,15 +232,10 @@ def scan(config_path: Path | None, plan_file: Path | None, shard: str | None, **
 
         load_private_key(sign_key)  # a bad key stops the run before anything is scanned
     config = runner.ScanConfig(
-        policy=merged.get("policy") or "baseline",
-        controls_dirs=tuple(Path(p) for p in merged.get("controls_dirs", ())),
-        policy_dirs=tuple(Path(p) for p in merged.get("policy_dirs", ())),
-        params=_params(merged.get("params", ())),
-        targets=merged["targets"],
+        **catalog_config(merged),
         formats=tuple(parse_formats(merged.get("formats") or _default_formats())),
         output_dir=Path(merged.get("output_dir") or "govscan-results"),
         fail_on=None if fail_on == "none" else Severity(fail_on),
-        as_of=_as_date(merged.get("as_of")),
         lang=merged.get("lang") or "en",
         sarif_include_passes=bool(merged.get("sarif_include_passes")),
         sign_key_pem=sign_key,
@@ -263,6 +253,19 @@ def scan(config_path: Path | None, plan_file: Path | None, shard: str | None, **
         click.echo(outcome.history_note, err=True)
     print_baseline(outcome.scan)
     sys.exit(int(outcome.exit_code))
+
+
+def catalog_config(merged: dict[str, Any]) -> dict[str, Any]:
+    """The ``ScanConfig`` fields that decide what a scan covers and how it is judged:
+    one reading for ``govscan scan`` and ``govscan plan``, whose hashes must agree."""
+    return {
+        "policy": merged.get("policy") or "baseline",
+        "controls_dirs": tuple(Path(p) for p in merged.get("controls_dirs", ())),
+        "policy_dirs": tuple(Path(p) for p in merged.get("policy_dirs", ())),
+        "params": _params(merged.get("params", ())),
+        "targets": merged["targets"],
+        "as_of": _as_date(merged.get("as_of")),
+    }
 
 
 def _default_formats() -> str:
